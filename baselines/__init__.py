@@ -1,0 +1,1 @@
+"""Reference algorithms, registered through entry points exactly like a submission."""

@@ -1,0 +1,1 @@
+"""Baseline DRL students (SAC, PPO) live here."""

@@ -1,0 +1,1 @@
+"""Baseline teachers: one module per curriculum algorithm."""

@@ -1,0 +1,220 @@
+"""The ``teachbench`` command line: the only module that composes harness and leaderboard."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from harness import registry
+from harness.executors.local import default_workers, run_local
+from harness.plan import plan_runs
+from harness.records import RecordError
+from harness.runspec import resolve_suite
+from harness.seeding import parse_seeds
+
+TIER_TIMEOUT_S = {"surrogate": 600.0, "smoke": 3600.0, "full": None}
+QUICKSTART_TEACHERS = ("alp-gmm", "random")  # slowest first keeps every worker busy
+QUICKSTART_CHALLENGES = ("mostly-unfeasible", "mostly-trivial", "forgetting", "distractors")
+
+
+class UsageError(Exception):
+    """A mistake in what the user asked for; printed as one line."""
+
+
+def _seeds(text: str) -> tuple[int, ...]:
+    try:
+        return parse_seeds(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _hyperparameter(text: str) -> tuple[str, Any]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"hyper-parameter {text!r} must look like name=value")
+    try:
+        return name, json.loads(value)
+    except json.JSONDecodeError:
+        return name, value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="teachbench", description="Benchmark curriculum-learning teachers."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    quick = commands.add_parser("quickstart", help="run the surrogate demo and build a leaderboard")
+    quick.add_argument("--results", type=Path, default=Path("results/runs"))
+    quick.add_argument("--out", type=Path, default=Path("results/leaderboard"))
+    quick.add_argument("--seeds", type=_seeds, default=parse_seeds("0-3"))
+    quick.add_argument("--workers", type=_positive_int, default=default_workers())
+
+    listing = commands.add_parser("list", help="list registered teachers, students, suites...")
+    listing.add_argument("what", choices=["teachers", "students", "suites", "challenges"])
+    listing.add_argument("--tier", default="surrogate")
+
+    run = commands.add_parser("run", help="run a teacher on a suite")
+    run.add_argument("--teacher", required=True, help="registered name or package.module:Class")
+    run.add_argument("--suite", default="teachmyagent")
+    run.add_argument("--challenge", action="append", help="repeatable; default: all")
+    run.add_argument("--level", action="append", choices=["none", "low", "high"])
+    run.add_argument("--tier", default="surrogate", choices=["surrogate", "smoke", "full"])
+    run.add_argument("--seeds", type=_seeds, help="e.g. 0-15 or 0,3,5-7; default: the suite's")
+    run.add_argument("--results", type=Path, default=Path("results/runs"))
+    run.add_argument("--executor", default="local", choices=["local"])
+    run.add_argument("--workers", type=_positive_int, default=default_workers())
+    run.add_argument("--timeout", type=float, help="seconds per run before it counts as hung")
+    run.add_argument("--hp", type=_hyperparameter, action="append", default=[], metavar="K=V")
+    run.add_argument("--no-trace", action="store_true", help="do not save the curriculum trace")
+    run.add_argument("--checkpoint-every", type=float, default=60.0, metavar="SECONDS")
+
+    board = commands.add_parser("leaderboard", help="tables and a figure from run records")
+    board.add_argument("--results", type=Path, default=Path("results/runs"))
+    board.add_argument("--out", type=Path, default=Path("results/leaderboard"))
+    board.add_argument("--format", choices=["md", "csv", "latex"], action="append")
+    board.add_argument("--reps", type=_positive_int, default=2000, help="bootstrap resamples")
+    board.add_argument("--skip-invalid", action="store_true", help="warn on bad records")
+
+    check = commands.add_parser("check", help="conformance check of a teacher")
+    check.add_argument("teacher", help="registered name or package.module:Class")
+    check.add_argument("--hp", type=_hyperparameter, action="append", default=[], metavar="K=V")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handlers = {
+        "quickstart": cmd_quickstart,
+        "list": cmd_list,
+        "run": cmd_run,
+        "leaderboard": cmd_leaderboard,
+        "check": cmd_check,
+    }
+    try:
+        return handlers[args.command](args)
+    except (UsageError, registry.RegistryError, RecordError, ValueError, FileNotFoundError) as exc:
+        print(f"teachbench: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except KeyError as exc:
+        print(f"teachbench: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).strip("'\"").split())
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    groups = {
+        "teachers": registry.TEACHERS,
+        "students": registry.STUDENTS,
+        "suites": registry.SUITES,
+    }
+    if args.what in groups:
+        for name, target in sorted(registry.names(groups[args.what]).items()):
+            print(f"{name:24s} {target}")
+        return 0
+    for suite_name in sorted(registry.names(registry.SUITES)):
+        suite = resolve_suite(suite_name)
+        for challenge in suite.challenges(args.tier):
+            print(f"{suite_name}/{challenge.name:28s} {challenge.description}")
+    return 0
+
+
+def execute_plan(
+    args: argparse.Namespace,
+    teachers: Sequence[str],
+    levels: list[str] | None,
+    challenges: list[str] | None,
+    seeds: tuple[int, ...] | None,
+) -> int:
+    """Plan, skip what is done, run the rest in one pool; return the number of failed runs."""
+    todo = []
+    for teacher in teachers:
+        plan = plan_runs(
+            suite_name=getattr(args, "suite", "teachmyagent"),
+            tier=getattr(args, "tier", "surrogate"),
+            teacher=teacher,
+            results=args.results,
+            challenges=challenges,
+            levels=levels,
+            seeds=seeds,
+            hyperparameters=dict(getattr(args, "hp", [])),
+            trace=not getattr(args, "no_trace", False),
+        )
+        for path, why in plan.set_aside:
+            print(f"teachbench: kept {path} aside ({_one_line(Exception(why))})", file=sys.stderr)
+        print(
+            f"{teacher}: {len(plan.todo)} run(s) to do, {len(plan.done)} already recorded "
+            f"in {args.results}",
+            file=sys.stderr,
+        )
+        todo.extend(plan.todo)
+    timeout = getattr(args, "timeout", None) or TIER_TIMEOUT_S[getattr(args, "tier", "surrogate")]
+    results = run_local(
+        todo,
+        workers=args.workers,
+        timeout_s=timeout,
+        checkpoint_every_s=getattr(args, "checkpoint_every", 60.0),
+    )
+    failed = [r for r in results if r.status == "failed"]
+    for result in failed:
+        print(f"FAILED {result.spec.label()}: {_one_line(Exception(result.message))}")
+    return len(failed)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    failed = execute_plan(args, [args.teacher], args.level, args.challenge, args.seeds)
+    if failed:
+        print(f"teachbench: {failed} run(s) failed; their records say why", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_leaderboard(args: argparse.Namespace) -> int:
+    from leaderboard.publish import publish
+
+    written, markdown = publish(
+        args.results, args.out, formats=args.format, reps=args.reps, skip_invalid=args.skip_invalid
+    )
+    print(markdown)
+    for path in written:
+        print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_quickstart(args: argparse.Namespace) -> int:
+    failed = execute_plan(
+        args, QUICKSTART_TEACHERS, ["none"], list(QUICKSTART_CHALLENGES), args.seeds
+    )
+    args.format, args.reps, args.skip_invalid = None, 2000, False
+    cmd_leaderboard(args)
+    return 1 if failed else 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from harness.checker import check_teacher
+
+    results = check_teacher(args.teacher, dict(args.hp))
+    for result in results:
+        print(f"{'PASS' if result.ok else 'FAIL'}  {result.name:24s} {result.detail}")
+    return 0 if all(r.ok for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

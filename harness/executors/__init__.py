@@ -1,0 +1,1 @@
+"""Executors: where runs happen. Every executor turns a crash or a hang into a failed record."""

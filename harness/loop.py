@@ -1,0 +1,331 @@
+"""The run loop: teacher picks, student plays, harness counts, evaluates and records.
+
+One call of ``execute`` is one run. Everything that can fail inside it becomes a
+``failed`` record naming the culprit; the caller never sees an exception for a
+bad teacher, so the other runs go on.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from harness.errors import RunFailure
+from harness.knowledge import VALUE_ESTIMATE
+from harness.outcome import Episode, grade
+from harness.provenance import provenance
+from harness.records import mastered_percent, trace_path, write_record
+from harness.runspec import ResolvedRun, RunSpec, resolve_run, teacher_identity
+from harness.seeding import run_streams
+from harness.storage import load_state, save_state
+from harness.student import Student
+from harness.teacher import Teacher
+from harness.validation import TaskValidator, check_returns
+
+#: Indices into the heartbeat an executor watches (shared memory across processes).
+PHASE, EPISODE, STEPS = 0, 1, 2
+PHASES = ("starting", "teacher sample_task()", "student run_episode()", "teacher update()",
+          "evaluation", "writing the record")  # fmt: skip
+
+CHECKPOINT_SUFFIX = ".ckpt.npz"
+
+
+@dataclass
+class LoopState:
+    """Everything the loop itself must carry across a checkpoint."""
+
+    steps: int = 0
+    episodes: int = 0
+    next_eval: int = 0
+    next_reset: int | None = None
+    evaluations: list[dict[str, Any]] = field(default_factory=list)
+    teacher_s: float = 0.0
+    student_s: float = 0.0
+    evaluation_s: float = 0.0
+    tasks: list[np.ndarray] = field(default_factory=list)
+    returns: list[float] = field(default_factory=list)
+    lengths: list[int] = field(default_factory=list)
+
+
+def checkpoint_path(record_file: Path) -> Path:
+    return record_file.with_name(record_file.name.removesuffix(".json") + CHECKPOINT_SUFFIX)
+
+
+def execute(
+    spec: RunSpec,
+    heartbeat: Any = None,
+    checkpoint_every_s: float = 60.0,
+) -> dict[str, Any]:
+    """Run one (teacher, challenge, level, seed) and write its record; return the record."""
+    heartbeat = heartbeat if heartbeat is not None else [0, 0, 0]
+    started = time.time()
+    wall = time.perf_counter()
+    try:
+        run = resolve_run(spec)
+    except (LookupError, RunFailure) as exc:
+        raise RunFailure(spec.label(), str(exc).strip("'\"")) from None
+    base = _record_base(run, started)
+    missing = _missing_requirements(run)
+    if missing:
+        doc = {**base, "status": "not_applicable", "reason": missing}
+    else:
+        doc = _run_guarded(run, base, heartbeat, checkpoint_every_s)
+    heartbeat[PHASE] = len(PHASES) - 1
+    doc["timings"] = {**doc["timings"], "wall_s": time.perf_counter() - wall}
+    doc["provenance"]["finished"] = _iso(time.time())
+    return write_record(spec.record_file, doc)
+
+
+def write_failure(spec: RunSpec, where: str, message: str) -> dict[str, Any]:
+    """Record a run that died outside the loop's reach (crash, kill, timeout)."""
+    run = resolve_run(spec)
+    doc = _record_base(run, time.time())
+    doc["status"] = "failed"
+    doc["error"] = {"type": "RunAborted", "message": message, "where": where, "traceback": ""}
+    return write_record(spec.record_file, doc)
+
+
+def _missing_requirements(run: ResolvedRun) -> str | None:
+    granted = run.challenge.knowledge(run.spec.level).granted()
+    granted |= set(run.student.obj.capabilities)
+    lacking = sorted(set(run.teacher.obj.requires) - granted)
+    if not lacking:
+        return None
+    return (
+        f"teacher {run.teacher.name!r} requires {', '.join(lacking)}, which level "
+        f"{run.spec.level!r} of {run.challenge.name!r} with student {run.challenge.student!r} "
+        "does not provide"
+    )
+
+
+def _record_base(run: ResolvedRun, started: float) -> dict[str, Any]:
+    challenge = run.challenge
+    return {
+        "protocol": {
+            "suite": run.suite.name,
+            "suite_version": run.suite.version,
+            "tier": run.spec.tier,
+            "hash": run.protocol_hash,
+            "mastery_threshold": challenge.mastery_threshold,
+            "test_set": challenge.test_set.to_json(),
+        },
+        "challenge": challenge.name,
+        "level": run.spec.level,
+        "seed": run.spec.seed,
+        "teacher": teacher_identity(run),
+        "student": {"name": challenge.student, "kwargs": dict(challenge.student_kwargs)},
+        "budget_steps": challenge.budget_steps,
+        "status": "ok",
+        "error": None,
+        "reason": None,
+        "steps": 0,
+        "episodes": 0,
+        "evaluations": [],
+        "final_mastered": None,
+        "auc": None,
+        "diagnostics": {},
+        "timings": {},
+        "provenance": provenance(started=_iso(started)),
+        "trace": None,
+    }
+
+
+def _iso(timestamp: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
+
+
+def _run_guarded(
+    run: ResolvedRun, base: dict[str, Any], heartbeat: Any, checkpoint_every_s: float
+) -> dict[str, Any]:
+    try:
+        return _run(run, base, heartbeat, checkpoint_every_s)
+    except RunFailure as exc:
+        return {**base, "status": "failed", "error": _error(exc, exc.where)}
+    except Exception as exc:  # a bug in a teacher or student must not stop other runs
+        where = PHASES[heartbeat[PHASE]]
+        return {**base, "status": "failed", "error": _error(exc, where)}
+
+
+def _error(exc: BaseException, where: str) -> dict[str, str]:
+    return {
+        "type": type(exc).__name__,
+        "message": str(exc),
+        "where": where,
+        "traceback": "".join(traceback.format_exception(exc, limit=-8)),
+    }
+
+
+def _run(
+    run: ResolvedRun, base: dict[str, Any], heartbeat: Any, checkpoint_every_s: float
+) -> dict[str, Any]:
+    spec, challenge = run.spec, run.challenge
+    streams = run_streams(run.suite.name, challenge.name, spec.level, spec.seed)
+    to_env = challenge.mapping.bind(challenge.space, streams.mapping)
+    knowledge = challenge.knowledge(spec.level)
+    teacher_name = run.teacher.name
+    try:
+        teacher: Teacher = run.teacher.obj(
+            challenge.space, knowledge, streams.teacher, **spec.hyperparameters
+        )
+    except (TypeError, ValueError) as exc:
+        raise RunFailure(f"teacher {teacher_name!r} construction", str(exc)) from None
+    student: Student = run.student.obj(
+        challenge.env_id,
+        challenge.env_space,
+        dict(challenge.env_kwargs),
+        streams.student,
+        **challenge.student_kwargs,
+    )
+    if VALUE_ESTIMATE in teacher.requires:
+        teacher.set_value_estimator(lambda task: student.value_estimate(to_env(task)))
+
+    state = LoopState(next_eval=challenge.eval_every_steps, next_reset=challenge.reset_every_steps)
+    ckpt = checkpoint_path(spec.record_file)
+    identity = {"protocol": run.protocol_hash, "teacher": base["teacher"], "seed": spec.seed}
+    if ckpt.exists():
+        _restore(ckpt, identity, state, streams, teacher, student)
+
+    validate = TaskValidator(challenge.space, teacher_name)
+    test_tasks = challenge.test_set.tasks
+    eval_seeds = streams.evaluation.integers(2**31, size=len(test_tasks))
+    threshold, reward_range = challenge.mastery_threshold, challenge.reward_range
+    budget, max_len = challenge.budget_steps, challenge.max_episode_steps
+    env_rng, student_name = streams.env, challenge.student
+    clock = time.perf_counter
+    last_checkpoint = clock()
+
+    while state.steps < budget:
+        episode = state.episodes
+        heartbeat[PHASE], heartbeat[EPISODE] = 1, episode
+        t0 = clock()
+        task = validate(teacher.sample_task(), episode)
+        heartbeat[PHASE] = 2
+        t1 = clock()
+        played = student.run_episode(to_env(task), int(env_rng.integers(2**31)))
+        t2 = clock()
+        outcome = grade(_checked(played, max_len, student_name), threshold, reward_range)
+        heartbeat[PHASE] = 3
+        teacher.update(task, outcome)
+        t3 = clock()
+        state.teacher_s += (t1 - t0) + (t3 - t2)
+        state.student_s += t2 - t1
+        state.steps += outcome.length
+        state.episodes += 1
+        heartbeat[STEPS] = state.steps
+        if spec.trace:
+            state.tasks.append(task)
+            state.returns.append(outcome.episodic_return)
+            state.lengths.append(outcome.length)
+        while state.next_eval <= min(state.steps, budget):
+            heartbeat[PHASE] = 4
+            t4 = clock()
+            returns = check_returns(
+                student.evaluate(test_tasks, eval_seeds), len(test_tasks), student_name
+            )
+            state.evaluations.append({"step": state.next_eval, "returns": returns.tolist()})
+            state.evaluation_s += clock() - t4
+            state.next_eval += challenge.eval_every_steps
+            if clock() - last_checkpoint >= checkpoint_every_s:
+                _save(ckpt, identity, state, streams, teacher, student)
+                last_checkpoint = clock()
+        if state.next_reset is not None and state.steps >= state.next_reset:
+            student.reset()
+            state.next_reset += challenge.reset_every_steps
+
+    return _finish(run, base, state, student, teacher_name)
+
+
+def _checked(played: Episode, max_len: int, student_name: str) -> Episode:
+    if not isinstance(played, Episode):
+        raise RunFailure(
+            f"student {student_name!r} run_episode()",
+            f"returned {type(played).__name__}; expected harness.outcome.Episode",
+        )
+    if not np.isfinite(played.episodic_return) or not 1 <= played.length <= max_len:
+        raise RunFailure(
+            f"student {student_name!r} run_episode()",
+            f"returned return {played.episodic_return!r} and length {played.length!r}; "
+            f"need a finite return and 1 <= length <= {max_len}",
+        )
+    return played
+
+
+def _finish(
+    run: ResolvedRun, base: dict[str, Any], state: LoopState, student: Student, teacher_name: str
+) -> dict[str, Any]:
+    threshold = run.challenge.mastery_threshold
+    curve = [mastered_percent(e["returns"], threshold) for e in state.evaluations]
+    total = state.teacher_s + state.student_s + state.evaluation_s
+    doc = {
+        **base,
+        "steps": state.steps,
+        "episodes": state.episodes,
+        "evaluations": state.evaluations,
+        "final_mastered": curve[-1],
+        "auc": float(np.mean(curve)),
+        "diagnostics": {k: float(v) for k, v in student.diagnostics().items()},
+        "timings": {
+            "teacher_s": state.teacher_s,
+            "student_s": state.student_s,
+            "evaluation_s": state.evaluation_s,
+            "teacher_us_per_episode": 1e6 * state.teacher_s / max(state.episodes, 1),
+            "accounted_s": total,
+        },
+    }
+    if run.spec.trace:
+        doc["trace"] = _write_trace(run.spec.record_file, state)
+    checkpoint_path(run.spec.record_file).unlink(missing_ok=True)
+    return doc
+
+
+def _write_trace(record_file: Path, state: LoopState) -> dict[str, str]:
+    path = trace_path(record_file)
+    save_state(
+        path,
+        {
+            "tasks": np.asarray(state.tasks, dtype=np.float32),
+            "returns": np.asarray(state.returns, dtype=np.float32),
+            "lengths": np.asarray(state.lengths, dtype=np.int32),
+        },
+    )
+    return {"file": path.name, "episodes": str(state.episodes)}
+
+
+def _save(ckpt, identity, state: LoopState, streams, teacher: Teacher, student: Student) -> None:
+    loop = {k: v for k, v in vars(state).items() if k not in ("tasks", "returns", "lengths")}
+    save_state(
+        ckpt,
+        {
+            "identity": identity,
+            "loop": loop,
+            "trace": {
+                "tasks": np.asarray(state.tasks, dtype=np.float64),
+                "returns": np.asarray(state.returns, dtype=np.float64),
+                "lengths": np.asarray(state.lengths, dtype=np.int64),
+            },
+            "streams": streams.state(),
+            "teacher": teacher.state_dict(),
+            "student": student.state_dict(),
+        },
+    )
+
+
+def _restore(ckpt, identity, state: LoopState, streams, teacher: Teacher, student: Student) -> None:
+    saved = load_state(ckpt)
+    if saved["identity"] != identity:
+        # A checkpoint of another protocol or teacher version: it cannot be resumed.
+        ckpt.unlink()
+        return
+    for key, value in saved["loop"].items():
+        setattr(state, key, value)
+    state.tasks = list(saved["trace"]["tasks"])
+    state.returns = saved["trace"]["returns"].tolist()
+    state.lengths = saved["trace"]["lengths"].tolist()
+    streams.load_state(saved["streams"])
+    teacher.load_state_dict(saved["teacher"])
+    student.load_state_dict(saved["student"])

@@ -1,0 +1,94 @@
+"""Planning a campaign: which runs a command asks for, and which of them are already done."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.challenge import Suite
+from harness.records import RecordError, read_record
+from harness.runspec import RunSpec, resolve_suite, resolve_teacher
+
+
+@dataclass
+class Plan:
+    """Runs to execute (with their budgets), runs skipped because done, and what was set aside."""
+
+    todo: list[tuple[RunSpec, int]] = field(default_factory=list)
+    done: list[RunSpec] = field(default_factory=list)
+    set_aside: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def plan_runs(
+    suite_name: str,
+    tier: str,
+    teacher: str,
+    results: Path,
+    challenges: list[str] | None = None,
+    levels: list[str] | None = None,
+    seeds: tuple[int, ...] | None = None,
+    hyperparameters: dict[str, Any] | None = None,
+    trace: bool = True,
+) -> Plan:
+    """Expand a command into runs; resolve every name first so typos fail before any work."""
+    resolve_teacher(teacher)
+    suite: Suite = resolve_suite(suite_name)
+    chosen = (
+        [suite.challenge(tier, name) for name in challenges]
+        if challenges
+        else list(suite.challenges(tier))
+    )
+    plan = Plan()
+    for challenge in chosen:
+        protocol_hash = suite.protocol_hash(tier, challenge)
+        for level in levels or [lv.value for lv in challenge.levels]:
+            if level not in challenge.levels:
+                raise ValueError(
+                    f"challenge {challenge.name!r} has no level {level!r}; "
+                    f"it has {', '.join(lv.value for lv in challenge.levels)}"
+                )
+            for seed in seeds if seeds is not None else challenge.seeds:
+                spec = RunSpec(
+                    suite=suite.name,
+                    tier=tier,
+                    challenge=challenge.name,
+                    level=level,
+                    teacher=teacher,
+                    seed=seed,
+                    results=results,
+                    hyperparameters=dict(hyperparameters or {}),
+                    trace=trace,
+                )
+                if _already_done(spec, protocol_hash, plan):
+                    plan.done.append(spec)
+                else:
+                    plan.todo.append((spec, challenge.budget_steps))
+    return plan
+
+
+def _already_done(spec: RunSpec, protocol_hash: str, plan: Plan) -> bool:
+    """A run is done if a valid record of the same protocol and teacher settings exists.
+
+    A record that fails validation, or belongs to another protocol version, is
+    never overwritten: it is renamed aside, so nothing is lost, and the run is
+    redone. Failed runs are redone.
+    """
+    path = spec.record_file
+    if not path.exists():
+        return False
+    try:
+        doc = read_record(path)
+    except RecordError as exc:
+        aside = path.with_name(f"{path.name}.invalid-{time.strftime('%Y%m%dT%H%M%S')}")
+        path.rename(aside)
+        plan.set_aside.append((aside, str(exc)))
+        return False
+    if doc["protocol"]["hash"] != protocol_hash:
+        # A record of another protocol version is still somebody's result: keep it.
+        aside = path.with_name(f"{path.name}.superseded-{doc['protocol']['hash']}")
+        path.rename(aside)
+        plan.set_aside.append((aside, "recorded under another protocol version"))
+        return False
+    return doc["status"] != "failed" and doc["teacher"]["hyperparameters"] == spec.hyperparameters

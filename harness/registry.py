@@ -1,0 +1,75 @@
+"""Finding teachers, students and suites by name.
+
+Everything is found the same way, baselines included: an entry point in one of
+the ``teachbench.*`` groups, or a ``package.module:Attr`` string. That keeps the
+harness free of imports of ``tasks``/``baselines`` and makes a stranger's
+submission a first-class citizen.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from typing import Any
+
+TEACHERS = "teachbench.teachers"
+STUDENTS = "teachbench.students"
+SUITES = "teachbench.suites"
+
+_KIND = {TEACHERS: "teacher", STUDENTS: "student", SUITES: "suite"}
+
+
+class RegistryError(LookupError):
+    """A name that resolves to nothing, or to the wrong kind of thing."""
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a name resolved to, and the entry point string that records carry."""
+
+    name: str
+    entry_point: str
+    obj: Any
+
+
+def names(group: str) -> dict[str, str]:
+    """Registered names of a group and their ``module:attr`` targets."""
+    return {ep.name: ep.value for ep in entry_points(group=group)}
+
+
+def resolve(group: str, name: str) -> Resolved:
+    """Resolve a registered name or a ``package.module:Attr`` string."""
+    kind = _KIND[group]
+    if ":" in name:
+        return Resolved(name=_short_name(name), entry_point=name, obj=_import(name, kind))
+    registered = names(group)
+    if name not in registered:
+        known = ", ".join(sorted(registered)) or "none"
+        raise RegistryError(
+            f"unknown {kind} {name!r}; registered {kind}s: {known} "
+            f"(or give package.module:Attr; `teachbench list {kind}s` lists them)"
+        )
+    return Resolved(name=name, entry_point=registered[name], obj=_import(registered[name], kind))
+
+
+def _short_name(target: str) -> str:
+    return target.split(":", 1)[1].split(".")[-1]
+
+
+def _import(target: str, kind: str) -> Any:
+    module_name, _, attr_path = target.partition(":")
+    if not module_name or not attr_path:
+        raise RegistryError(f"{kind} {target!r} is not of the form package.module:Attr")
+    try:
+        obj: Any = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise RegistryError(
+            f"cannot import {kind} module {module_name!r} ({exc}); is its package installed?"
+        ) from exc
+    for part in attr_path.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            raise RegistryError(f"{kind} {target!r}: {module_name} has no {attr_path!r}") from None
+    return obj

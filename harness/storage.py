@@ -1,0 +1,77 @@
+"""Atomic files and pickle-free state files.
+
+Every file the harness writes goes through ``atomic_write``: a run killed half-way
+leaves either the old file or the new one, never a torn one. State (checkpoints,
+traces) is stored as ``.npz`` with a JSON tree and ``allow_pickle=False``, so a
+results folder can be shared without handing anyone arbitrary code.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+_TREE_KEY = "__tree__"
+_ARRAY_TAG = "__ndarray__"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_state(path: Path, tree: Any) -> None:
+    """Save nested dicts/lists of JSON values and numpy arrays."""
+    arrays: dict[str, np.ndarray] = {}
+
+    def encode(node: Any) -> Any:
+        if isinstance(node, np.ndarray):
+            key = f"a{len(arrays)}"
+            arrays[key] = node
+            return {_ARRAY_TAG: key}
+        if isinstance(node, dict):
+            return {str(k): encode(v) for k, v in node.items()}
+        if isinstance(node, list | tuple):
+            return [encode(v) for v in node]
+        if isinstance(node, np.generic):
+            return node.item()
+        return node
+
+    tree_json = json.dumps(encode(tree), allow_nan=True)
+    buffer = io.BytesIO()
+    np.savez_compressed(
+        buffer, **{_TREE_KEY: np.frombuffer(tree_json.encode(), np.uint8)}, **arrays
+    )
+    atomic_write(path, buffer.getvalue())
+
+
+def load_state(path: Path) -> Any:
+    with np.load(path, allow_pickle=False) as archive:
+        arrays = {key: archive[key] for key in archive.files}
+    tree = json.loads(arrays.pop(_TREE_KEY).tobytes().decode())
+
+    def decode(node: Any) -> Any:
+        if isinstance(node, dict):
+            if set(node) == {_ARRAY_TAG}:
+                return arrays[node[_ARRAY_TAG]]
+            return {k: decode(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [decode(v) for v in node]
+        return node
+
+    return decode(tree)

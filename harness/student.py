@@ -1,0 +1,63 @@
+"""The Student contract: the learner a curriculum is built for."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar
+
+import numpy as np
+
+from harness.outcome import Episode
+from harness.space import TaskSpace
+
+
+class Student(ABC):
+    """A learner that plays one episode per task the teacher picks.
+
+    Students receive *environment* parameters (the challenge maps the teacher's
+    space to them) and report raw episodes; grading against the challenge's
+    threshold is the harness's job. ``capabilities`` lists optional features
+    (``value_estimate``, ``step_updates``) that some teachers require.
+    """
+
+    capabilities: ClassVar[frozenset[str]] = frozenset()
+
+    @abstractmethod
+    def __init__(
+        self,
+        env_id: str,
+        env_space: TaskSpace,
+        env_kwargs: dict[str, Any],
+        rng: np.random.Generator,
+        **kwargs: Any,
+    ):
+        """Build the learner for one environment (or surrogate landscape).
+
+        ``env_space`` is the box of environment parameters the challenge can ask for.
+        """
+
+    @abstractmethod
+    def run_episode(self, task: np.ndarray, seed: int) -> Episode:
+        """Play and learn from one episode on ``task``."""
+
+    @abstractmethod
+    def evaluate(self, tasks: np.ndarray, seeds: np.ndarray) -> np.ndarray:
+        """Returns of the deterministic policy on each task; no learning."""
+
+    @abstractmethod
+    def reset(self) -> None:
+        """Forget everything learned (the forgetting challenge)."""
+
+    @abstractmethod
+    def state_dict(self) -> dict[str, Any]: ...
+
+    @abstractmethod
+    def load_state_dict(self, state: dict[str, Any]) -> None: ...
+
+    def value_estimate(self, task: np.ndarray) -> float:
+        """V(s0) for ``task``; only students with the ``value_estimate`` capability."""
+        raise NotImplementedError(f"{type(self).__name__} has no value estimate")
+
+    def diagnostics(self) -> dict[str, float]:
+        """Curriculum diagnostics a student with a known ground truth can report."""
+        return {}

@@ -1,0 +1,36 @@
+"""Leaderboard: rliable statistics, tables and paper-ready figures from teachbench run records.
+
+The entry point is a pandas frame with one row per run (see ``leaderboard.tables``):
+``leaderboard_table`` turns it into a long table that the writers (Markdown, CSV, LaTeX) and
+``plot_interval_estimates`` render; ``plot_curves`` draws %-mastered curves from the runs.
+"""
+
+from leaderboard.figures import plot_curves, plot_interval_estimates, teacher_colour
+from leaderboard.stats import (
+    interval_estimates,
+    probability_of_improvement,
+    seeded_global_rng,
+    welch_ratio_to_baseline,
+)
+from leaderboard.tables import (
+    leaderboard_table,
+    ratio_to_random_table,
+    to_csv,
+    to_latex,
+    to_markdown,
+)
+
+__all__ = [
+    "interval_estimates",
+    "leaderboard_table",
+    "plot_curves",
+    "plot_interval_estimates",
+    "probability_of_improvement",
+    "ratio_to_random_table",
+    "seeded_global_rng",
+    "teacher_colour",
+    "to_csv",
+    "to_latex",
+    "to_markdown",
+    "welch_ratio_to_baseline",
+]

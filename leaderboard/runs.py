@@ -1,0 +1,53 @@
+"""From a folder of run records to the one-row-per-run frame the statistics take."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from harness.records import RecordError, iter_record_files, mastered_curve, read_record
+
+
+def runs_frame(results: Path, skip_invalid: bool = False) -> pd.DataFrame:
+    """Read and validate every record under ``results``.
+
+    An invalid record stops the leaderboard with an error naming the file, since
+    a table silently missing a run is worse than no table; ``skip_invalid`` turns
+    that into a warning for users who want the rest anyway.
+    """
+    rows = []
+    for path in iter_record_files(results):
+        try:
+            doc = read_record(path)
+        except RecordError as exc:
+            if not skip_invalid:
+                raise
+            warnings.warn(f"skipped invalid record: {exc}", stacklevel=2)
+            continue
+        rows.append(_row(doc))
+    if not rows:
+        raise FileNotFoundError(
+            f"no run records under {results}; run `teachbench run --teacher NAME` "
+            "or `teachbench quickstart` first"
+        )
+    return pd.DataFrame(rows)
+
+
+def _row(doc: dict) -> dict:
+    return {
+        "suite": doc["protocol"]["suite"],
+        "tier": doc["protocol"]["tier"],
+        "protocol_hash": doc["protocol"]["hash"],
+        "challenge": doc["challenge"],
+        "level": doc["level"],
+        "teacher": doc["teacher"]["key"],
+        "seed": doc["seed"],
+        "status": doc["status"],
+        "final_mastered": doc["final_mastered"],
+        "auc": doc["auc"],
+        "curve_steps": [e["step"] for e in doc["evaluations"]],
+        "curve_mastered": mastered_curve(doc),
+        **{f"diag_{k}": v for k, v in doc["diagnostics"].items()},
+    }

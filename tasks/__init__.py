@@ -1,0 +1,1 @@
+"""What is taught: environments, surrogate landscapes, test sets, challenges and suites."""

@@ -1,0 +1,236 @@
+"""The embodiment contract: what an environment needs to know about an agent body.
+
+A body owns its Box2D parts and motors. The environment only asks it to spawn,
+to apply an action, to write its proprioception into the observation and to
+answer a few questions (which part is the head, is its contact critical, how
+much does a unit of torque cost). Everything else is private to the body module.
+"""
+
+from __future__ import annotations
+
+import enum
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from Box2D import b2Body, b2CircleShape, b2FixtureDef, b2PolygonShape, b2RevoluteJoint, b2World
+
+from tasks.envs.constants import AGENT_MASK, CAT_AGENT
+
+
+class BodyKind(enum.Enum):
+    """How a body lives: it decides lidar type, spawn pose and the milieu it survives in."""
+
+    WALKER = "walker"
+    CLIMBER = "climber"
+    SWIMMER = "swimmer"
+    AMPHIBIAN = "amphibian"
+
+
+class Part:
+    """userData of one Box2D body of the agent; the contact monitor writes into it."""
+
+    __slots__ = ("contacts", "critical", "name")
+
+    def __init__(self, name: str, critical: bool = False) -> None:
+        self.name = name
+        self.critical = critical
+        self.contacts = 0  # number of touching solid terrain fixtures
+
+
+@dataclass(frozen=True)
+class Motor:
+    """A motorised joint and how it is observed."""
+
+    joint: b2RevoluteJoint
+    speed: float  # |motorSpeed| when the action is non-zero
+    angle_offset: float = 0.0  # added to the joint angle in the observation
+    contact_part: Part | None = None  # reported as a 0/1 ground-contact flag
+
+
+def polygon_fixture(
+    vertices: Sequence[tuple[float, float]],
+    density: float,
+    friction: float = 0.1,
+    restitution: float = 0.0,
+) -> b2FixtureDef:
+    """A solid agent fixture (collides with terrain, not with the agent itself)."""
+    return b2FixtureDef(
+        shape=b2PolygonShape(vertices=list(vertices)),
+        density=density,
+        friction=friction,
+        restitution=restitution,
+        categoryBits=CAT_AGENT,
+        maskBits=AGENT_MASK,
+    )
+
+
+def box_fixture(half_w: float, half_h: float, density: float) -> b2FixtureDef:
+    """A rectangular agent fixture centred on its body."""
+    return b2FixtureDef(
+        shape=b2PolygonShape(box=(half_w, half_h)),
+        density=density,
+        friction=0.2,
+        restitution=0.0,
+        categoryBits=CAT_AGENT,
+        maskBits=AGENT_MASK,
+    )
+
+
+def circle_fixture(radius: float, density: float) -> b2FixtureDef:
+    """A round agent fixture (climbers' hands)."""
+    return b2FixtureDef(
+        shape=b2CircleShape(radius=radius),
+        density=density,
+        friction=0.5,
+        categoryBits=CAT_AGENT,
+        maskBits=AGENT_MASK,
+    )
+
+
+class Body(ABC):
+    """Base class of every embodiment.
+
+    Subclasses set the class attributes and implement :meth:`_build`, which creates
+    the parts (registering them with :meth:`_add_part`) and motors (with
+    :meth:`_add_motor`). Sizes are given in pixels and divided by SCALE, as in the
+    facts file, so they can be checked against it.
+    """
+
+    name: ClassVar[str]
+    kind: ClassVar[BodyKind] = BodyKind.WALKER
+    #: survival limit in steps out of the body's milieu (None = immortal)
+    default_survival_steps: ClassVar[int | None] = 600
+    #: drop the head-angle term from the reward shaping (fish, chimpanzees, wheel)
+    ignore_head_angle: ClassVar[bool] = False
+    #: number of grasp actions (climbers), appended after the motor actions
+    n_grasp: ClassVar[int] = 0
+
+    def __init__(
+        self,
+        motors_torque: float,
+        torque_penalty: float,
+        critical_head: bool,
+        survival_steps: int | None = None,
+        density: float | None = None,
+    ) -> None:
+        self.motors_torque = float(motors_torque)
+        self.torque_penalty = float(torque_penalty)
+        self.critical_head = critical_head
+        self.survival_steps = (
+            self.default_survival_steps if survival_steps is None else int(survival_steps)
+        )
+        self.density_override = density
+        self.parts: list[b2Body] = []
+        self.motors: list[Motor] = []
+        self.head: b2Body | None = None
+
+    # --- sizes, known before the body is built --------------------------------------
+    @property
+    @abstractmethod
+    def n_motors(self) -> int:
+        """Number of motorised joints (one action each)."""
+
+    @property
+    @abstractmethod
+    def n_contact_flags(self) -> int:
+        """Number of motors that report a ground-contact flag."""
+
+    @property
+    @abstractmethod
+    def width(self) -> float:
+        """Approximate width in world units; widens the start pad for big bodies."""
+
+    @property
+    @abstractmethod
+    def spawn_height(self) -> float:
+        """Height of the head centre above flat ground at spawn, in world units."""
+
+    @property
+    def action_size(self) -> int:
+        return self.n_motors + self.n_grasp
+
+    @property
+    def state_size(self) -> int:
+        """Length of the proprioceptive part of the observation."""
+        return 2 * self.n_motors + self.n_contact_flags + 2 * self.n_grasp
+
+    # --- life cycle -------------------------------------------------------------------
+    def build(self, world: b2World, x: float, y: float, push: float) -> None:
+        """Create the body with its head centre at (x, y), pushed horizontally by `push`.
+
+        The parts of a previous build are forgotten, not destroyed: environments
+        build a fresh world at each reset.
+        """
+        self.parts, self.motors, self.head = [], [], None
+        self._build(world, x, y)
+        assert self.head is not None, f"{self.name} did not set its head"
+        assert len(self.motors) == self.n_motors
+        self.head.ApplyForceToCenter((push, 0.0), True)
+
+    @abstractmethod
+    def _build(self, world: b2World, x: float, y: float) -> None: ...
+
+    def _add_part(
+        self,
+        world: b2World,
+        name: str,
+        position: tuple[float, float],
+        fixtures: b2FixtureDef | list[b2FixtureDef],
+        angle: float = 0.0,
+        critical: bool = False,
+    ) -> b2Body:
+        if self.density_override is not None:
+            fixtures = fixtures if isinstance(fixtures, list) else [fixtures]
+            for fd in fixtures:
+                fd.density = self.density_override
+        body = world.CreateDynamicBody(position=position, angle=angle, fixtures=fixtures)
+        body.userData = Part(name, critical)
+        self.parts.append(body)
+        return body
+
+    def _add_motor(
+        self,
+        world: b2World,
+        parent: b2Body,
+        child: b2Body,
+        anchor: tuple[float, float],
+        limits: tuple[float, float],
+        speed: float,
+        angle_offset: float = 0.0,
+        report_contact: bool = False,
+    ) -> Motor:
+        joint = world.CreateRevoluteJoint(
+            bodyA=parent,
+            bodyB=child,
+            anchor=anchor,
+            enableMotor=True,
+            enableLimit=True,
+            maxMotorTorque=self.motors_torque,
+            motorSpeed=1.0,
+            lowerAngle=limits[0],
+            upperAngle=limits[1],
+        )
+        motor = Motor(joint, speed, angle_offset, child.userData if report_contact else None)
+        self.motors.append(motor)
+        return motor
+
+    # --- per step ---------------------------------------------------------------------
+    def apply_action(self, action: Sequence[float]) -> None:
+        """Speed = speed·sign(a), max torque = torque·min(|a|, 1) (facts 1.2, Action)."""
+        torque = self.motors_torque
+        for motor, a in zip(self.motors, action, strict=False):
+            a = float(a)
+            joint = motor.joint
+            joint.motorSpeed = motor.speed if a > 0 else (-motor.speed if a < 0 else 0.0)
+            joint.maxMotorTorque = torque * min(abs(a), 1.0)
+
+    def write_state(self, out: list[float]) -> None:
+        """Append angle, normalised speed and (where reported) contact of each motor."""
+        for motor in self.motors:
+            joint = motor.joint
+            out.append(joint.angle + motor.angle_offset)
+            out.append(joint.speed / motor.speed)
+            if motor.contact_part is not None:
+                out.append(1.0 if motor.contact_part.contacts > 0 else 0.0)

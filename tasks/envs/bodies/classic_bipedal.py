@@ -1,0 +1,31 @@
+"""TeachMyAgent's ``classic_bipedal``: the old bipedal with hips 3 px under the centre.
+
+Unlike the old body its hull contact is not critical by default, so a fall does not
+end the episode.
+"""
+
+from __future__ import annotations
+
+from tasks.envs.bodies.legged import LeggedGeometry, LeggedWalker
+
+GEOMETRY = LeggedGeometry(
+    hull=((-30, 9), (6, 9), (34, 1), (34, -8), (-30, -8)),
+    hull_bottom_width=64,
+    leg_w=8,
+    leg_h=34,
+    hip_below=3,
+)
+
+
+class ClassicBipedal(LeggedWalker):
+    name = "classic_bipedal"
+    geometry = GEOMETRY
+
+    def __init__(
+        self,
+        motors_torque: float = 80.0,
+        critical_head: bool = False,
+        survival_steps: int | None = None,
+        density: float | None = None,
+    ) -> None:
+        super().__init__(motors_torque, 0.00035, critical_head, survival_steps, density)

@@ -1,0 +1,15 @@
+"""TeachMyAgent's ``climbing_chest_profile_chimpanzee``: the climber without legs.
+
+Two arms (shoulder, elbow, wrist) and two grasping hands on a torso: 6 motors
+plus 2 grasp actions (44-D Parkour observation). Everything else is the
+climbing chimpanzee's.
+"""
+
+from __future__ import annotations
+
+from tasks.envs.bodies.climbing_profile_chimpanzee import ClimbingProfileChimpanzee
+
+
+class ClimbingChestProfileChimpanzee(ClimbingProfileChimpanzee):
+    name = "climbing_chest_profile_chimpanzee"
+    has_legs = False

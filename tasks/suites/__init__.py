@@ -1,0 +1,1 @@
+"""Challenge and suite definitions, registered through the ``teachbench.suites`` entry point."""

@@ -1,0 +1,119 @@
+"""The ``teachmyagent`` suite: TeachMyAgent's challenge unit-tests, and beyond.
+
+Stump Tracks challenges follow TeachMyAgent (Romac et al., ICML 2021): stump
+height in [0, 3] and spacing in [0, 6], a 20M-step budget, an evaluation every
+0.5M steps on the fixed 10x10 grid, expert knowledge none / low / high. The
+distractors challenge comes from the ALP-GMM paper (Portelas et al., CoRL 2019);
+the upper baseline is the unperturbed space as a reference point.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from harness import GaussianDistribution, TaskSpace
+from harness.challenge import Challenge, Suite, TestSet
+from harness.mapping import SelectDimensions, ShuffledCells
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+BUDGET = 20_000_000
+EVAL_EVERY = 500_000
+RESET_EVERY = 7_000_000
+STUMP_NAMES = ("stump_height", "obstacle_spacing")
+SPACING = (0.0, 6.0)
+SURROGATE_ENV = "surrogate/stump-tracks"
+N_DISTRACTORS = 8
+
+
+def stump_test_set() -> TestSet:
+    """TeachMyAgent's ``parametric_stumps_test_set``: the 10x10 grid on [0,3]x[0,6]."""
+    path = DATA / "test_sets" / "parametric_stumps_test_set.csv"
+    return TestSet("parametric_stumps_test_set", np.loadtxt(path, delimiter=",", skiprows=1))
+
+
+def stump_space(min_height: float = 0.0, max_height: float = 3.0) -> TaskSpace:
+    return TaskSpace(STUMP_NAMES, [min_height, SPACING[0]], [max_height, SPACING[1]])
+
+
+def easy_tasks(space: TaskSpace) -> GaussianDistribution:
+    """TeachMyAgent's 'high' prior: no stumps, widest spacing; sd = 10% of each range."""
+    return GaussianDistribution(
+        mean=(0.0, SPACING[1]) + (0.5,) * (space.dim - 2),
+        std=tuple(float(v) for v in 0.1 * space.width),
+    )
+
+
+def _stump_challenge(
+    name: str,
+    description: str,
+    space: TaskSpace,
+    test_set: TestSet,
+    env_space: TaskSpace | None = None,
+    **overrides,
+) -> Challenge:
+    return Challenge(
+        name=name,
+        description=description,
+        space=space,
+        env_id=SURROGATE_ENV,
+        env_space=env_space or space,
+        student="surrogate",
+        test_set=test_set,
+        budget_steps=BUDGET,
+        eval_every_steps=EVAL_EVERY,
+        reward_range=(-150.0, 350.0),
+        initial_distribution=easy_tasks(space),
+        **overrides,
+    )
+
+
+def surrogate_challenges() -> tuple[Challenge, ...]:
+    grid = stump_test_set()
+    default = stump_space()
+    distractors = TaskSpace(
+        STUMP_NAMES + tuple(f"distractor_{i}" for i in range(N_DISTRACTORS)),
+        [0.0, SPACING[0]] + [0.0] * N_DISTRACTORS,
+        [3.0, SPACING[1]] + [1.0] * N_DISTRACTORS,
+    )
+    challenges = [
+        _stump_challenge(
+            "upper-baseline", "the unperturbed space h in [0,3]: the reference", default, grid
+        ),
+        _stump_challenge(
+            "mostly-unfeasible", "h in [0,9]: most of the space cannot be learned",
+            stump_space(0.0, 9.0), grid,
+        ),
+        _stump_challenge(
+            "mostly-trivial", "h in [-3,3]: half of the space is flat ground",
+            stump_space(-3.0, 3.0), grid,
+        ),
+        _stump_challenge(
+            "forgetting", "the student forgets everything every 7M steps", default, grid,
+            reset_every_steps=RESET_EVERY,
+        ),
+        _stump_challenge(
+            "rugged", "each dimension cut in 4, cells shuffled per seed", default, grid,
+            mapping=ShuffledCells(cuttings=4),
+        ),
+        _stump_challenge(
+            "distractors", "2 real + 8 irrelevant dimensions", distractors, grid,
+            env_space=default, mapping=SelectDimensions(keep=(0, 1)),
+        ),
+    ]  # fmt: skip
+    for learner in ("sac", "ppo"):
+        for body in ("spider", "small-bipedal"):
+            challenges.append(
+                _stump_challenge(
+                    f"students-{learner}-{body}",
+                    f"variety of students: {learner.upper()} with the {body} body",
+                    default,
+                    grid,
+                    student_kwargs={"body": body, "learner": learner},
+                )
+            )
+    return tuple(challenges)
+
+
+SUITE = Suite(name="teachmyagent", version="1", tiers={"surrogate": surrogate_challenges()})

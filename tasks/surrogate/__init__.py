@@ -1,0 +1,1 @@
+"""The surrogate tier: numpy learners over landscapes whose ground truth is known."""

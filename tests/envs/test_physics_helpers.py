@@ -1,0 +1,44 @@
+"""Water geometry and grasp detection, checked against hand-computed values."""
+
+from __future__ import annotations
+
+import pytest
+from Box2D import b2World
+
+from tasks.envs.climbing import Grip
+from tasks.envs.contacts import Surface
+from tasks.envs.terrain import static_body
+from tasks.envs.water import GRAVITY, WATER_DENSITY, Water, area_centroid, clip_below
+
+
+def test_half_submerged_square():
+    square = [(0.0, 0.0), (2.0, 0.0), (2.0, 2.0), (0.0, 2.0)]
+    wet = clip_below(square, 0.5)
+    area, cx, cy = area_centroid(wet)
+    assert area == pytest.approx(1.0)
+    assert (cx, cy) == pytest.approx((1.0, 0.25))
+    assert clip_below(square, -1.0) == []
+    assert area_centroid(clip_below(square, 5.0))[0] == pytest.approx(4.0)
+
+
+def test_buoyancy_of_a_resting_box_equals_displaced_weight():
+    world = b2World(gravity=(0, -GRAVITY))
+    box = world.CreateDynamicBody(position=(0, 0))
+    box.CreatePolygonFixture(box=(0.5, 0.5), density=1.0)
+    Water(level=0.0).apply([box])  # half of a 1×1 box under water, at rest
+    dt = 0.02
+    world.Step(dt, 1, 1)  # Δv = (buoyancy - weight) / mass · dt
+    expected = (WATER_DENSITY * 0.5 * GRAVITY - 1.0 * GRAVITY) / 1.0 * dt
+    assert box.linearVelocity[1] == pytest.approx(expected, rel=1e-6)
+
+
+def test_grip_touches_ceiling_and_creepers():
+    world = b2World()
+    ceiling_body = static_body(world, Surface.GRIP)
+    creeper_body = static_body(world, Surface.CREEPER)
+    ceiling = [(0.0, 10.0), (1.0, 11.0), (2.0, 11.0)]
+    grip = Grip(ceiling_body, ceiling, creeper_body, [(5.0, 5.5, 8.0, 10.0)])
+    assert grip.touching(0.5, 10.4, 0.1) is ceiling_body  # ceiling at x=0.5 is 10.5
+    assert grip.touching(0.5, 10.0, 0.1) is None
+    assert grip.touching(5.2, 9.0, 0.1) is creeper_body
+    assert grip.touching(5.2, 7.5, 0.1) is None
