@@ -11,7 +11,8 @@ AIC is kept; tasks are then drawn from a component picked in proportion to its
 mean ALP, or uniformly with probability ``random_task_ratio``.
 
 Defaults are TeachMyAgent's benchmark values: ``fit_rate`` 150, 5% random tasks,
-k in 2..9, AIC, one EM initialisation. With ``high`` expert knowledge the
+k in 2..9, AIC, one EM initialisation (``baselines.teachers.gmm``: the same EM
+as scikit-learn's, batched over components for speed). With ``high`` expert knowledge the
 bootstrap episodes come from the easy-task distribution instead of uniform.
 Tasks and returns are used raw (unnormalised), as in TeachMyAgent.
 """
@@ -22,8 +23,8 @@ from typing import Any
 
 import numpy as np
 from scipy.spatial import cKDTree
-from sklearn.mixture import GaussianMixture
 
+from baselines.teachers.gmm import best_mixture
 from harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
 
 #: Nearest-neighbour search: a kd-tree over older tasks, brute force over the newest.
@@ -44,7 +45,6 @@ class ALPGMM(Teacher):
         random_task_ratio: float = 0.05,
         min_k: int = 2,
         max_k: int = 10,
-        n_em_init: int = 1,
     ):
         super().__init__(space, knowledge, rng)
         name = "ALP-GMM"
@@ -56,7 +56,6 @@ class ALPGMM(Teacher):
         self.max_k = check_param(name, "max_k", max_k, int, low=self.min_k + 1)
         if self.max_k - 1 > self.fit_rate:
             raise ValueError(f"{name}: max_k - 1 ({self.max_k - 1}) exceeds fit_rate ({fit_rate})")
-        self.n_em_init = check_param(name, "n_em_init", n_em_init, int, low=1)
         self._bootstrap = knowledge.initial_distribution
         self._tasks = np.empty((0, space.dim))
         self._returns = np.empty(0)
@@ -128,16 +127,8 @@ class ALPGMM(Teacher):
         """Fit k = min_k..max_k-1 mixtures on the last window; keep the best AIC."""
         window = slice(self._count - self.fit_rate, self._count)
         data = np.column_stack([self._tasks[window], self._alps[window]])
-        seed = int(self.rng.integers(2**31))
-        best, best_aic = None, np.inf
-        for k in range(self.min_k, self.max_k):
-            gmm = GaussianMixture(
-                n_components=k, covariance_type="full", n_init=self.n_em_init, random_state=seed
-            ).fit(data)
-            aic = gmm.aic(data)
-            if aic < best_aic:
-                best, best_aic = gmm, aic
-        self._gmm = _mixture_params(best.weights_, best.means_, best.covariances_)
+        best = best_mixture(data, range(self.min_k, self.max_k), self.rng)
+        self._gmm = _mixture_params(best.weights, best.means, best.covariances)
 
     # --- checkpointing -----------------------------------------------------------------------
 

@@ -1,0 +1,103 @@
+"""Test fixtures importable by name (``teachbench_testkit:Attr``), also from worker processes.
+
+A small suite keeps loop tests fast; deliberately broken teachers exercise the
+harness's error paths. They are real Teacher subclasses run through the real
+registry, loop and executor.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+import numpy as np
+
+from harness import Outcome, Teacher
+from harness.challenge import Suite
+from harness.knowledge import REWARD_RANGE
+from tasks.suites.teachmyagent import surrogate_challenges
+
+SMALL_BUDGET = 2_000_000
+
+
+def _shrink(challenge):
+    from dataclasses import replace
+
+    return replace(
+        challenge,
+        budget_steps=SMALL_BUDGET,
+        eval_every_steps=500_000,
+        reset_every_steps=700_000 if challenge.reset_every_steps else None,
+    )
+
+
+SMALL_SUITE = Suite(
+    name="small",
+    version="test",
+    tiers={"surrogate": tuple(_shrink(c) for c in surrogate_challenges())},
+)
+
+
+class _Uniform(Teacher):
+    def sample_task(self) -> np.ndarray:
+        return self.space.sample(self.rng)
+
+    def update(self, task: np.ndarray, outcome: Outcome) -> None:
+        pass
+
+    def state_dict(self) -> dict[str, Any]:
+        return {}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        pass
+
+
+class OutOfBoundsTeacher(_Uniform):
+    def sample_task(self) -> np.ndarray:
+        return self.space.high + 1.0
+
+
+class NaNTeacher(_Uniform):
+    def sample_task(self) -> np.ndarray:
+        return np.full(self.space.dim, np.nan)
+
+
+class WrongShapeTeacher(_Uniform):
+    def sample_task(self) -> np.ndarray:
+        return np.zeros(self.space.dim + 1)
+
+
+class RaisingUpdateTeacher(_Uniform):
+    def update(self, task: np.ndarray, outcome: Outcome) -> None:
+        raise RuntimeError("boom in update")
+
+
+class HangingTeacher(_Uniform):
+    def update(self, task: np.ndarray, outcome: Outcome) -> None:
+        time.sleep(3600)
+
+
+class CrashingTeacher(_Uniform):
+    def update(self, task: np.ndarray, outcome: Outcome) -> None:
+        os._exit(3)
+
+
+class NeedsRewardRange(_Uniform):
+    requires = frozenset({REWARD_RANGE})
+
+
+class NotATeacher:
+    pass
+
+
+class GlobalRandomTeacher(_Uniform):
+    """Breaks determinism on purpose: draws from numpy's global RNG."""
+
+    def sample_task(self) -> np.ndarray:
+        return self.space.low + np.random.random(self.space.dim) * self.space.width  # noqa: NPY002
+
+
+def comparable(record: dict) -> dict:
+    """A record without what legitimately differs between identical runs: time and place."""
+    return {k: v for k, v in record.items() if k not in ("timings", "provenance", "digest")}
