@@ -51,7 +51,7 @@ def plan_runs(
                 )
             for seed in seeds if seeds is not None else challenge.seeds:
                 spec = RunSpec(
-                    suite=suite.name,
+                    suite=suite_name,
                     tier=tier,
                     challenge=challenge.name,
                     level=level,

@@ -44,7 +44,7 @@ class RunSpec:
     def record_file(self) -> Path:
         return record_path(
             self.results,
-            self.suite,
+            self.suite.split(":")[-1],
             self.tier,
             self.challenge,
             self.level,

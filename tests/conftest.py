@@ -10,4 +10,3 @@ import pytest
 @pytest.fixture
 def results(tmp_path: Path) -> Path:
     return tmp_path / "runs"
-

@@ -12,6 +12,7 @@ import enum
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import ClassVar
 
 from Box2D import b2Body, b2CircleShape, b2FixtureDef, b2PolygonShape, b2RevoluteJoint, b2World
@@ -49,23 +50,32 @@ class Motor:
     contact_part: Part | None = None  # reported as a 0/1 ground-contact flag
 
 
+# pybox2d leaks the shape of every new b2FixtureDef (~300 B per fixture), so agent
+# fixture definitions are built once per distinct shape and reused at every spawn.
+
+
 def polygon_fixture(
-    vertices: Sequence[tuple[float, float]],
-    density: float,
-    friction: float = 0.1,
-    restitution: float = 0.0,
+    vertices: Sequence[tuple[float, float]], density: float, friction: float = 0.1
 ) -> b2FixtureDef:
     """A solid agent fixture (collides with terrain, not with the agent itself)."""
+    return _polygon_fixture(tuple((float(x), float(y)) for x, y in vertices), density, friction)
+
+
+@cache
+def _polygon_fixture(
+    vertices: tuple[tuple[float, float], ...], density: float, friction: float
+) -> b2FixtureDef:
     return b2FixtureDef(
         shape=b2PolygonShape(vertices=list(vertices)),
         density=density,
         friction=friction,
-        restitution=restitution,
+        restitution=0.0,
         categoryBits=CAT_AGENT,
         maskBits=AGENT_MASK,
     )
 
 
+@cache
 def box_fixture(half_w: float, half_h: float, density: float) -> b2FixtureDef:
     """A rectangular agent fixture centred on its body."""
     return b2FixtureDef(
@@ -78,6 +88,7 @@ def box_fixture(half_w: float, half_h: float, density: float) -> b2FixtureDef:
     )
 
 
+@cache
 def circle_fixture(radius: float, density: float) -> b2FixtureDef:
     """A round agent fixture (climbers' hands)."""
     return b2FixtureDef(
@@ -86,6 +97,19 @@ def circle_fixture(radius: float, density: float) -> b2FixtureDef:
         friction=0.5,
         categoryBits=CAT_AGENT,
         maskBits=AGENT_MASK,
+    )
+
+
+@cache
+def _with_density(fd: b2FixtureDef, density: float) -> b2FixtureDef:
+    """A cached copy of `fd` with another density (bodies built for water)."""
+    return b2FixtureDef(
+        shape=fd.shape,
+        density=density,
+        friction=fd.friction,
+        restitution=fd.restitution,
+        categoryBits=fd.filter.categoryBits,
+        maskBits=fd.filter.maskBits,
     )
 
 
@@ -177,15 +201,13 @@ class Body(ABC):
         world: b2World,
         name: str,
         position: tuple[float, float],
-        fixtures: b2FixtureDef | list[b2FixtureDef],
+        fixture: b2FixtureDef,
         angle: float = 0.0,
         critical: bool = False,
     ) -> b2Body:
         if self.density_override is not None:
-            fixtures = fixtures if isinstance(fixtures, list) else [fixtures]
-            for fd in fixtures:
-                fd.density = self.density_override
-        body = world.CreateDynamicBody(position=position, angle=angle, fixtures=fixtures)
+            fixture = _with_density(fixture, self.density_override)
+        body = world.CreateDynamicBody(position=position, angle=angle, fixtures=fixture)
         body.userData = Part(name, critical)
         self.parts.append(body)
         return body

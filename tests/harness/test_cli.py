@@ -1,0 +1,108 @@
+"""The command line: one-line errors that say what to do, resume, leaderboard, check."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.cli import main
+
+SUITE = "teachbench_testkit:SMALL_SUITE"
+
+
+def run(argv: list[str], capsys) -> tuple[int, str, str]:
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def small_run(results: Path, *extra: str) -> list[str]:
+    return ["run", "--suite", SUITE, "--challenge", "upper-baseline", "--level", "none",
+            "--seeds", "0-1", "--results", str(results), "--workers", "2", *extra]  # fmt: skip
+
+
+def test_unknown_teacher_is_one_line_naming_it(capsys, results: Path) -> None:
+    code, _, err = run([*small_run(results), "--teacher", "no-such-teacher"], capsys)
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "unknown teacher 'no-such-teacher'" in err and "teachbench list teachers" in err
+    assert not results.exists()
+
+
+def test_unknown_challenge_lists_the_known_ones(capsys, results: Path) -> None:
+    code, _, err = run(["run", "--teacher", "random", "--challenge", "nope",
+                        "--results", str(results)], capsys)  # fmt: skip
+    assert code == 2 and "unknown challenge 'nope'" in err and "mostly-unfeasible" in err
+
+
+def test_invalid_seed_range(capsys, results: Path) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", "--teacher", "random", "--seeds", "5-2", "--results", str(results)])
+    assert exit_info.value.code == 2
+    assert "invalid seed range '5-2'" in capsys.readouterr().err
+
+
+def test_not_a_teacher_class(capsys, results: Path) -> None:
+    code, _, err = run([*small_run(results), "--teacher", "teachbench_testkit:NotATeacher"], capsys)
+    assert code == 2 and "not a subclass of harness.Teacher" in err
+
+
+def test_run_resume_and_leaderboard(capsys, results: Path, tmp_path: Path) -> None:
+    code, _, err = run([*small_run(results), "--teacher", "random"], capsys)
+    assert code == 0 and "2 run(s) to do, 0 already recorded" in err
+    code, _, err = run([*small_run(results), "--teacher", "random"], capsys)
+    assert code == 0 and "0 run(s) to do, 2 already recorded" in err
+
+    out = tmp_path / "board"
+    code, markdown, _ = run(["leaderboard", "--results", str(results), "--out", str(out),
+                             "--reps", "100"], capsys)  # fmt: skip
+    assert code == 0
+    assert "| random |" in markdown and "upper-baseline" in markdown
+    assert (out / "leaderboard.csv").stat().st_size > 0
+    assert (out / "small-surrogate-iqm.png").stat().st_size > 10_000
+
+
+def test_corrupt_record_stops_the_leaderboard_and_is_set_aside_on_rerun(
+    capsys, results: Path, tmp_path: Path
+) -> None:
+    assert run([*small_run(results), "--teacher", "random"], capsys)[0] == 0
+    record = next(results.rglob("seed-0.json"))
+    doc = json.loads(record.read_text())
+    doc["final_mastered"] = 100.0
+    record.write_text(json.dumps(doc))
+
+    code, _, err = run(["leaderboard", "--results", str(results), "--out", str(tmp_path)], capsys)
+    assert code == 2 and str(record) in err and "edited or damaged" in err
+    with pytest.warns(UserWarning, match="skipped invalid record"):
+        code, markdown, _ = run(["leaderboard", "--results", str(results), "--out",
+                                 str(tmp_path), "--skip-invalid", "--reps", "50"], capsys)  # fmt: skip
+    assert code == 0 and "1/0/0" in markdown
+
+    code, _, err = run([*small_run(results), "--teacher", "random"], capsys)
+    assert code == 0 and "kept" in err and "1 run(s) to do" in err
+    kept = list(record.parent.glob("seed-0.json.invalid-*"))
+    assert len(kept) == 1 and json.loads(kept[0].read_text())["final_mastered"] == 100.0
+
+
+def test_failed_runs_make_a_nonzero_exit_and_say_why(capsys, results: Path) -> None:
+    code, out, _ = run([*small_run(results), "--teacher", "teachbench_testkit:NaNTeacher"], capsys)
+    assert code == 1
+    assert "FAILED NaNTeacher on upper-baseline/none seed 0" in out and "non-finite" in out
+
+
+def test_list(capsys) -> None:
+    code, out, _ = run(["list", "teachers"], capsys)
+    assert code == 0 and "alp-gmm" in out and "random" in out
+    code, out, _ = run(["list", "challenges"], capsys)
+    assert "teachmyagent/distractors" in out
+
+
+def test_check_passes_the_baselines_and_fails_a_nondeterministic_teacher(capsys) -> None:
+    code, out, _ = run(["check", "alp-gmm"], capsys)
+    assert code == 0 and out.count("PASS") == 5
+    code, out, _ = run(["check", "teachbench_testkit:GlobalRandomTeacher"], capsys)
+    assert code == 1 and "FAIL  determinism" in out and "self.rng" in out
+    code, out, _ = run(["check", "teachbench_testkit:OutOfBoundsTeacher"], capsys)
+    assert code == 1 and "FAIL  valid tasks" in out

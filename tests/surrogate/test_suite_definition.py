@@ -1,0 +1,35 @@
+"""The teachmyagent suite: challenge facts and protocol hashes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from harness.mapping import ShuffledCells
+from tasks.suites.teachmyagent import SUITE
+
+
+def test_challenges_follow_teachmyagent() -> None:
+    challenges = {c.name: c for c in SUITE.challenges("surrogate")}
+    assert challenges["mostly-unfeasible"].space.high[0] == 9.0
+    assert challenges["mostly-trivial"].space.low[0] == -3.0
+    assert challenges["forgetting"].reset_every_steps == 7_000_000
+    assert (
+        challenges["distractors"].space.dim == 10 and challenges["distractors"].env_space.dim == 2
+    )
+    for challenge in challenges.values():
+        assert challenge.budget_steps == 20_000_000 and challenge.eval_every_steps == 500_000
+        assert challenge.mastery_threshold == 230.0
+        grid = challenge.test_set.tasks
+        assert grid.shape == (100, 2)
+        assert np.allclose(np.unique(grid[:, 0]), np.linspace(0, 3, 10))
+
+
+def test_protocol_hash_changes_with_anything_that_changes_results() -> None:
+    base = SUITE.challenge("surrogate", "upper-baseline")
+    from dataclasses import replace
+
+    same = SUITE.protocol_hash("surrogate", replace(base))
+    assert same == SUITE.protocol_hash("surrogate", base)
+    assert SUITE.protocol_hash("surrogate", replace(base, budget_steps=10)) != same
+    assert SUITE.protocol_hash("surrogate", replace(base, mapping=ShuffledCells(3))) != same
+    assert len({SUITE.protocol_hash("surrogate", c) for c in SUITE.challenges("surrogate")}) == 10
