@@ -155,8 +155,7 @@ class TrackEnv(gym.Env):
         super().reset(seed=seed)
         if options and options.get("task") is not None:
             self.set_task(options["task"])
-        if self.world is not None:
-            self.world.contactListener = None
+        self._drop_world()
         self.world = b2World(gravity=(0, -10), contactListener=self.monitor)
         self.monitor.reset()
         self._build_terrain(self.world)
@@ -250,10 +249,17 @@ class TrackEnv(gym.Env):
 
         return render_follow(self)
 
-    def close(self) -> None:
-        # Dropping the world frees every body at once; detach the listener first, as
-        # Box2D would otherwise call back into Python while tearing contacts down.
-        if self.world is not None:
-            self.world.contactListener = None
-        self.body.parts, self.body.motors, self.body.head = [], [], None
+    def _drop_world(self) -> None:
+        """Free the current world. Bodies are destroyed one by one because pybox2d
+        only releases their Python userData then; the listener is detached first,
+        as Box2D would otherwise call back into Python while tearing contacts down."""
+        if self.world is None:
+            return
+        self.world.contactListener = None
+        for body in list(self.world.bodies):
+            self.world.DestroyBody(body)
         self.world = None
+        self.body.parts, self.body.motors, self.body.head = [], [], None
+
+    def close(self) -> None:
+        self._drop_world()

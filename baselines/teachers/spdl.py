@@ -1,0 +1,273 @@
+"""SPDL: Self-Paced Deep Reinforcement Learning.
+
+Klink, Abdulsamad, Belousov, D'Eramo, Peters, Pajarinen. "Self-Paced Deep
+Reinforcement Learning". NeurIPS 2020 (arXiv 2004.11812).
+
+Tasks come from a Gaussian context distribution p (full covariance) that moves,
+under a trust region, from easy tasks towards a target distribution mu. After
+``update_offset`` env steps, every ``update_frequency`` env steps, the contexts
+played since the last update (at most 1000) and the student's values V(s0) on
+them give a new p maximising
+
+    mean_i[ p(c_i) / p_old(c_i) * V(c_i) ] - alpha * KL(p || mu)
+    subject to KL(p || p_old) <= max_kl,
+
+solved here with SLSQP on exact torch gradients (the paper's code uses a
+conjugate-gradient trust-region step; both solve the same problem). The values
+are centred on their mean before use: since the mean importance ratio is 1 in
+expectation this leaves the objective's expectation unchanged, but without it
+the sampling noise of a few hundred contexts, not the values, drives the update
+(with equal values, the update should be the pull towards mu alone). ``alpha`` is
+0 for the first ``alpha_offset`` updates, then ``zeta * performance / KL(p_old ||
+mu)`` (at most 1e5), performance being the mean discounted return (``discount``)
+of the episodes since the last update when per-step rewards reach
+``step_update``, and the mean V(s0) of their contexts otherwise. The
+distribution lives in unit-cube coordinates of the space; samples are clipped.
+
+Defaults are TeachMyAgent's benchmark values: offset 200000, frequency 50000,
+alpha offset 10, zeta 0.25, max KL 0.1, discount 0.99. The target is the
+challenge's target distribution if it has one, otherwise a Gaussian at the
+centre with std range/4; the initial distribution is the easy-task one under
+``high`` knowledge, otherwise a Gaussian with a uniform random mean and std 10%
+of the range. TeachMyAgent only passed the easy tasks under the names
+``original``/``maximal``, so its SPDL ran ``high`` as ``low``; this module uses
+them under ``high``, as the paper would. SPDL needs the student's value
+estimate (``value_estimate``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import torch
+from scipy.optimize import minimize
+from torch.distributions import MultivariateNormal, kl_divergence
+
+from baselines.teachers._torch_nets import one_thread
+from harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
+from harness.knowledge import VALUE_ESTIMATE, GaussianDistribution
+
+#: Contexts kept between two updates.
+MAX_BUFFER = 1000
+#: Upper bound of the KL penalty's weight.
+MAX_ALPHA = 1e5
+#: Box of the optimiser's variables, in unit-cube coordinates: means and log-stds.
+MEAN_BOUNDS = (-5.0, 6.0)
+LOG_STD = (-12.0, 3.0)
+#: Importance ratios beyond e^50 carry no information but overflow.
+MAX_LOG_RATIO = 50.0
+#: Halvings of the step tried when the optimiser's answer leaves the trust region.
+LINE_SEARCH_STEPS = 10
+
+
+class SPDL(Teacher):
+    """SPDL (see the module docstring for the paper and hyper-parameters)."""
+
+    requires = frozenset({VALUE_ESTIMATE})
+
+    def __init__(
+        self,
+        space: TaskSpace,
+        knowledge: ExpertKnowledge,
+        rng: np.random.Generator,
+        update_offset: int = 200_000,
+        update_frequency: int = 50_000,
+        alpha_offset: int = 10,
+        zeta: float = 0.25,
+        max_kl: float = 0.1,
+        discount: float = 0.99,
+    ):
+        super().__init__(space, knowledge, rng)
+        name = "SPDL"
+        self.update_offset = check_param(name, "update_offset", update_offset, int, low=0)
+        self.update_frequency = check_param(name, "update_frequency", update_frequency, int, low=1)
+        self.alpha_offset = check_param(name, "alpha_offset", alpha_offset, int, low=0)
+        self.zeta = check_param(name, "zeta", zeta, float, low=0.0)
+        self.max_kl = check_param(name, "max_kl", max_kl, float, low=1e-8)
+        self.discount = check_param(name, "discount", discount, float, low=0.0, high=1.0)
+        self._estimator: Callable[[np.ndarray], float] | None = None
+        target = knowledge.target_distribution
+        if target is None:
+            self._target_mean, self._target_std = np.full(space.dim, 0.5), np.full(space.dim, 0.25)
+        else:
+            self._target_mean, self._target_std = self._to_unit(target, 0.25)
+        if knowledge.initial_distribution is None:
+            mean, std = rng.random(space.dim), np.full(space.dim, 0.1)
+        else:
+            mean, std = self._to_unit(knowledge.initial_distribution, 0.1)
+        self._mean, self._chol = mean, np.diag(std)
+        self._contexts: list[np.ndarray] = []  # unclipped unit-cube samples played
+        self._tasks: list[np.ndarray] = []
+        self._performances: list[float] = []
+        self._pending: np.ndarray | None = None
+        self._steps = 0
+        self._next_update = self.update_offset
+        self._updates = 0
+        self._discounted, self._episode_steps = 0.0, 0
+
+    def _to_unit(
+        self, dist: GaussianDistribution, fallback: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """A diagonal Gaussian of the space in unit-cube coordinates (fixed dims: ``fallback``)."""
+        width = self.space.width
+        mean = self.space.to_unit(np.asarray(dist.mean, dtype=np.float64))
+        std = np.where(width > 0, np.asarray(dist.std) / np.where(width > 0, width, 1), fallback)
+        return mean, np.maximum(std, 1e-4)
+
+    def set_value_estimator(self, estimator: Callable[[np.ndarray], float]) -> None:
+        self._estimator = estimator
+
+    @property
+    def distribution(self) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and covariance of the context distribution, in the space's units."""
+        scale = self.space.width
+        covariance = self._chol @ self._chol.T
+        return self.space.from_unit(self._mean), covariance * np.outer(scale, scale)
+
+    def kl_to_target(self) -> float:
+        with torch.no_grad():
+            return float(kl_divergence(self._gaussian(self._mean, self._chol), self._target()))
+
+    # --- sampling ----------------------------------------------------------------------------
+
+    def sample_task(self) -> np.ndarray:
+        self._pending = self._mean + self._chol @ self.rng.standard_normal(self.space.dim)
+        return self.space.clip(self.space.from_unit(self._pending))
+
+    # --- learning ----------------------------------------------------------------------------
+
+    def step_update(self, transition: tuple) -> None:
+        """Accumulate the discounted return of the running episode from (s, a, r, s', done)."""
+        self._discounted += self.discount**self._episode_steps * float(transition[2])
+        self._episode_steps += 1
+
+    def update(self, task: np.ndarray, outcome: Outcome) -> None:
+        self._steps += int(outcome.length)
+        if self._pending is not None:
+            self._contexts.append(self._pending)
+            self._tasks.append(np.asarray(task, dtype=np.float64))
+            del self._contexts[:-MAX_BUFFER], self._tasks[:-MAX_BUFFER]
+            self._pending = None
+        if self._episode_steps:
+            self._performances.append(self._discounted)
+            self._discounted, self._episode_steps = 0.0, 0
+        if self._steps >= self._next_update and self._contexts:
+            self._update_distribution()
+            while self._next_update <= self._steps:
+                self._next_update += self.update_frequency
+
+    def _update_distribution(self) -> None:
+        if self._estimator is None:
+            raise RuntimeError("SPDL needs the student's value estimator (set_value_estimator)")
+        contexts = np.array(self._contexts)
+        values = np.array([float(self._estimator(t)) for t in self._tasks])
+        performance = np.mean(self._performances) if self._performances else values.mean()
+        self._contexts, self._tasks, self._performances = [], [], []
+        self._updates += 1
+        alpha = 0.0
+        if self._updates > self.alpha_offset:
+            kl = self.kl_to_target()
+            if kl > 0:
+                alpha = float(np.clip(self.zeta * performance / kl, 0.0, MAX_ALPHA))
+        with one_thread():
+            self._mean, self._chol = self._trust_region_step(contexts, values, alpha)
+
+    def _trust_region_step(
+        self, contexts: np.ndarray, values: np.ndarray, alpha: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        d = self.space.dim
+        rows, cols = np.tril_indices(d)
+        diagonal = rows == cols
+        old = self._gaussian(self._mean, self._chol)
+        old_logp = old.log_prob(torch.as_tensor(contexts)).detach()
+        c = torch.as_tensor(contexts)
+        scale = max(float(np.abs(values).mean()), 1e-8)  # the optimum does not depend on it
+        v = torch.as_tensor(values - values.mean())  # a baseline: E_old[ratio] = 1 for every p
+        target = self._target()
+
+        def unpack(theta: torch.Tensor) -> MultivariateNormal:
+            entries = torch.where(
+                torch.as_tensor(diagonal), theta[d:].clamp(*LOG_STD).exp(), theta[d:]
+            )
+            chol = torch.zeros(d, d, dtype=torch.float64)
+            chol[rows, cols] = entries
+            return MultivariateNormal(theta[:d], scale_tril=chol, validate_args=False)
+
+        def with_grad(fn: Callable[[MultivariateNormal], torch.Tensor]) -> Callable:
+            def evaluate(x: np.ndarray) -> tuple[float, np.ndarray]:
+                theta = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+                out = fn(unpack(theta))
+                (grad,) = torch.autograd.grad(out, theta)
+                return out.item(), grad.numpy()
+
+            return evaluate
+
+        def objective(p: MultivariateNormal) -> torch.Tensor:
+            ratio = (p.log_prob(c) - old_logp).clamp(max=MAX_LOG_RATIO).exp()
+            return -((ratio * v).mean() - alpha * kl_divergence(p, target)) / scale
+
+        def trust(p: MultivariateNormal) -> torch.Tensor:
+            return self.max_kl - kl_divergence(p, old)
+
+        start_entries = self._chol[rows, cols].copy()
+        start_entries[diagonal] = np.log(start_entries[diagonal])
+        start = np.concatenate([self._mean, start_entries])
+        f, g = with_grad(objective), with_grad(trust)
+        result = minimize(
+            lambda x: f(x)[0],
+            start,
+            jac=lambda x: f(x)[1],
+            method="SLSQP",
+            bounds=[MEAN_BOUNDS] * d + [LOG_STD if on else (None, None) for on in diagonal],
+            constraints=[{"type": "ineq", "fun": lambda x: g(x)[0], "jac": lambda x: g(x)[1]}],
+            options={"maxiter": 100},
+        )
+        step = result.x - start
+        for _ in range(LINE_SEARCH_STEPS):
+            candidate = start + step
+            if np.all(np.isfinite(candidate)) and g(candidate)[0] >= 0:
+                with torch.no_grad():
+                    p = unpack(torch.as_tensor(candidate))
+                return p.loc.numpy().copy(), p.scale_tril.numpy().copy()
+            step = step / 2
+        return self._mean, self._chol
+
+    def _gaussian(self, mean: np.ndarray, chol: np.ndarray) -> MultivariateNormal:
+        return MultivariateNormal(torch.as_tensor(mean), scale_tril=torch.as_tensor(chol))
+
+    def _target(self) -> MultivariateNormal:
+        return self._gaussian(self._target_mean, np.diag(self._target_std))
+
+    # --- checkpointing -----------------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, Any]:
+        return {
+            "mean": self._mean.copy(),
+            "chol": self._chol.copy(),
+            "contexts": np.array(self._contexts).reshape(-1, self.space.dim),
+            "tasks": np.array(self._tasks).reshape(-1, self.space.dim),
+            "performances": list(self._performances),
+            "pending": None if self._pending is None else self._pending.copy(),
+            "steps": self._steps,
+            "next_update": self._next_update,
+            "updates": self._updates,
+            "discounted": self._discounted,
+            "episode_steps": self._episode_steps,
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        dim = self.space.dim
+        self._mean = np.array(state["mean"], dtype=np.float64)
+        self._chol = np.array(state["chol"], dtype=np.float64).reshape(dim, dim)
+        self._contexts = list(np.asarray(state["contexts"], dtype=np.float64).reshape(-1, dim))
+        self._tasks = list(np.asarray(state["tasks"], dtype=np.float64).reshape(-1, dim))
+        self._performances = [float(x) for x in state["performances"]]
+        pending = state["pending"]
+        self._pending = None if pending is None else np.array(pending, dtype=np.float64)
+        self._steps = int(state["steps"])
+        self._next_update = int(state["next_update"])
+        self._updates = int(state["updates"])
+        self._discounted = float(state["discounted"])
+        self._episode_steps = int(state["episode_steps"])
