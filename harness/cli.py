@@ -42,6 +42,21 @@ def _hyperparameter(text: str) -> tuple[str, Any]:
         return name, value
 
 
+def _task(text: str) -> list[float] | dict[str, Any]:
+    """A task as ``1.5,3`` or as JSON (a list, or a dict of named parameters)."""
+    try:
+        value = (
+            json.loads(text)
+            if text.lstrip().startswith(("[", "{"))
+            else [float(v) for v in text.split(",")]
+        )
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"task {text!r} must be comma-separated numbers or JSON"
+        ) from None
+    return value
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -90,6 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
     board.add_argument("--reps", type=_positive_int, default=2000, help="bootstrap resamples")
     board.add_argument("--skip-invalid", action="store_true", help="warn on bad records")
 
+    show = commands.add_parser("show", help="picture (PNG) or episode (GIF) of one task")
+    show.add_argument("env", help="environment id, e.g. teachbench/StumpTracks-v0")
+    show.add_argument("--task", required=True, type=_task, help="comma-separated values or JSON")
+    show.add_argument("--out", type=Path, help="default: task.png (task.gif with --gif)")
+    show.add_argument("--body", help="embodiment, e.g. spider, fish, climbing_profile_chimpanzee")
+    show.add_argument("--seed", type=int, default=0)
+    show.add_argument("--gif", action="store_true", help="an episode with random actions")
+    show.add_argument("--steps", type=_positive_int, default=300, help="episode length (--gif)")
+
     check = commands.add_parser("check", help="conformance check of a teacher")
     check.add_argument("teacher", help="registered name or package.module:Class")
     check.add_argument("--hp", type=_hyperparameter, action="append", default=[], metavar="K=V")
@@ -104,6 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "run": cmd_run,
         "leaderboard": cmd_leaderboard,
         "check": cmd_check,
+        "show": cmd_show,
     }
     try:
         return handlers[args.command](args)
@@ -205,6 +230,21 @@ def cmd_quickstart(args: argparse.Namespace) -> int:
     args.format, args.reps, args.skip_invalid = None, 2000, False
     cmd_leaderboard(args)
     return 1 if failed else 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    tool = "episode-gif" if args.gif else "task-png"
+    draw = registry.resolve(registry.TOOLS, tool).obj
+    out = args.out or Path("task.gif" if args.gif else "task.png")
+    kwargs = {"body": args.body} if args.body else {}
+    if args.gif:
+        kwargs["max_steps"] = args.steps
+    try:
+        draw(args.env, args.task, out, seed=args.seed, **kwargs)
+    except Exception as exc:  # gymnasium's unknown id, a bad body: one line, not a traceback
+        raise UsageError(f"cannot show {args.env}: {_one_line(exc)}") from None
+    print(f"wrote {out}")
+    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:

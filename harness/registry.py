@@ -16,8 +16,10 @@ from typing import Any
 TEACHERS = "teachbench.teachers"
 STUDENTS = "teachbench.students"
 SUITES = "teachbench.suites"
+#: Helpers the CLI offers without importing ``tasks`` by name (``teachbench show``).
+TOOLS = "teachbench.tools"
 
-_KIND = {TEACHERS: "teacher", STUDENTS: "student", SUITES: "suite"}
+_KIND = {TEACHERS: "teacher", STUDENTS: "student", SUITES: "suite", TOOLS: "tool"}
 
 
 class RegistryError(LookupError):

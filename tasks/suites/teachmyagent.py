@@ -9,15 +9,11 @@ the upper baseline is the unperturbed space as a reference point.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import numpy as np
-
 from harness import GaussianDistribution, TaskSpace
 from harness.challenge import Challenge, Suite, TestSet
 from harness.mapping import SelectDimensions, ShuffledCells
+from tasks.envs import test_sets
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 BUDGET = 20_000_000
 EVAL_EVERY = 500_000
 RESET_EVERY = 7_000_000
@@ -29,8 +25,9 @@ N_DISTRACTORS = 8
 
 def stump_test_set() -> TestSet:
     """TeachMyAgent's ``parametric_stumps_test_set``: the 10x10 grid on [0,3]x[0,6]."""
-    path = DATA / "test_sets" / "parametric_stumps_test_set.csv"
-    return TestSet("parametric_stumps_test_set", np.loadtxt(path, delimiter=",", skiprows=1))
+    names, tasks = test_sets.load_test_set("parametric_stumps_test_set")
+    assert tuple(names) == STUMP_NAMES, names
+    return TestSet("parametric_stumps_test_set", tasks)
 
 
 def stump_space(min_height: float = 0.0, max_height: float = 3.0) -> TaskSpace:

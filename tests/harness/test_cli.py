@@ -106,3 +106,13 @@ def test_check_passes_the_baselines_and_fails_a_nondeterministic_teacher(capsys)
     assert code == 1 and "FAIL  determinism" in out and "self.rng" in out
     code, out, _ = run(["check", "teachbench_testkit:OutOfBoundsTeacher"], capsys)
     assert code == 1 and "FAIL  valid tasks" in out
+
+
+def test_show_writes_a_picture_and_rejects_a_bad_task(capsys, tmp_path: Path) -> None:
+    out = tmp_path / "stumps.png"
+    code, _, _ = run(["show", "teachbench/StumpTracks-v0", "--task", "2,1", "--out",
+                           str(out)], capsys)  # fmt: skip
+    assert code == 0 and out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    code, _, err = run(["show", "teachbench/StumpTracks-v0", "--task", "1", "--out",
+                        str(tmp_path / "x.png")], capsys)  # fmt: skip
+    assert code == 2 and "expected 2" in err and not (tmp_path / "x.png").exists()

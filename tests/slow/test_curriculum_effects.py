@@ -7,8 +7,6 @@ the space and ignores distractor dimensions better than uniform sampling.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -54,6 +52,9 @@ def test_alp_gmm_wastes_less_budget_on_unlearnable_tasks(table) -> None:
     frame, _ = table
     unfeasible = frame[frame["challenge"] == "mostly-unfeasible"]
     share = unfeasible.groupby("teacher")["diag_unlearnable_budget_share"].max()
-    assert share["alp-gmm"] < 0.2 < 0.7 < unfeasible[unfeasible["teacher"] == "random"][
-        "diag_unlearnable_budget_share"
-    ].min()
+    assert (
+        share["alp-gmm"]
+        < 0.2
+        < 0.7
+        < unfeasible[unfeasible["teacher"] == "random"]["diag_unlearnable_budget_share"].min()
+    )
