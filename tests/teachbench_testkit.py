@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Any
 
 import numpy as np
 
-from harness import Outcome, Teacher
+from baselines.teachers.random_teacher import RandomTeacher
+from harness import Outcome
 from harness.challenge import Suite
 from harness.knowledge import REWARD_RANGE
 from tasks.suites.teachmyagent import surrogate_challenges
@@ -39,18 +39,8 @@ SMALL_SUITE = Suite(
 )
 
 
-class _Uniform(Teacher):
-    def sample_task(self) -> np.ndarray:
-        return self.space.sample(self.rng)
-
-    def update(self, task: np.ndarray, outcome: Outcome) -> None:
-        pass
-
-    def state_dict(self) -> dict[str, Any]:
-        return {}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        pass
+class _Uniform(RandomTeacher):
+    """Uniform sampling, to be broken in one place by each subclass."""
 
 
 class OutOfBoundsTeacher(_Uniform):
