@@ -9,7 +9,7 @@ from typing import Any
 
 from harness.challenge import Suite
 from harness.records import RecordError, read_record
-from harness.runspec import RunSpec, resolve_suite, resolve_teacher
+from harness.runspec import RunSpec, resolve_student, resolve_suite, resolve_teacher
 
 
 @dataclass
@@ -40,6 +40,8 @@ def plan_runs(
         if challenges
         else list(suite.challenges(tier))
     )
+    for challenge in chosen:
+        resolve_student(challenge.student)
     plan = Plan()
     for challenge in chosen:
         protocol_hash = suite.protocol_hash(tier, challenge)

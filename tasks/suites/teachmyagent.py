@@ -9,7 +9,9 @@ the upper baseline is the unperturbed space as a reference point.
 
 from __future__ import annotations
 
-from harness import GaussianDistribution, TaskSpace
+from dataclasses import replace
+
+from harness import GaussianDistribution, Level, TaskSpace
 from harness.challenge import Challenge, Suite, TestSet
 from harness.mapping import SelectDimensions, ShuffledCells
 from tasks.envs import test_sets
@@ -113,4 +115,81 @@ def surrogate_challenges() -> tuple[Challenge, ...]:
     return tuple(challenges)
 
 
-SUITE = Suite(name="teachmyagent", version="1", tiers={"surrogate": surrogate_challenges()})
+# --- the DRL tiers: the same challenges on the Box2D environments -------------------------------
+
+STUMP_ENV = "teachbench/StumpTracks-v0"
+PARKOUR_ENV = "teachbench/Parkour-v0"
+#: TeachMyAgent's Parkour teacher space ("medium" CPPN box; creeper width and CPPN scale fixed).
+PARKOUR_SPACE = TaskSpace(
+    ["input_vector_0", "input_vector_1", "input_vector_2", "water_level", "creepers_width",
+     "creepers_height", "creepers_spacing", "terrain_cppn_scale"],
+    [-0.35, 0.6, -0.1, 0.0, 0.25, 0.0, 0.0, 10.0],
+    [0.05, 1.0, 0.3, 1.0, 0.25, 4.0, 5.0, 10.0],
+)  # fmt: skip
+#: body, test set, seeds (TeachMyAgent runs the three bodies on disjoint seed ranges).
+PARKOUR_BODIES = (
+    ("old_classic_bipedal", "walking_test_set_v1", range(0, 16)),
+    ("climbing_profile_chimpanzee", "climbing_test_set_v1", range(16, 32)),
+    ("fish", "swimming_test_set_v1", range(32, 48)),
+)
+#: smoke: a few thousand steps prove the wiring; full: the published protocol.
+DRL_BUDGETS = {"smoke": (20_000, 10_000, 2), "full": (BUDGET, EVAL_EVERY, 16)}
+
+
+def _loaded(name: str) -> TestSet:
+    return TestSet(name, test_sets.load_test_set(name)[1])
+
+
+def drl_challenges(tier: str) -> tuple[Challenge, ...]:
+    """Surrogate challenges moved onto Box2D with SAC/PPO students, plus Parkour."""
+    budget, eval_every, n_seeds = DRL_BUDGETS[tier]
+    challenges = []
+    for challenge in surrogate_challenges():
+        student_kwargs = dict(challenge.student_kwargs)
+        learner = student_kwargs.pop("learner", "sac")
+        body = student_kwargs.pop("body", "bipedal")
+        body = {"bipedal": "old_classic_bipedal", "small-bipedal": "small_bipedal"}.get(body, body)
+        challenges.append(
+            replace(
+                challenge,
+                env_id=STUMP_ENV,
+                env_kwargs={"body": body},
+                student=learner,
+                student_kwargs={},
+                budget_steps=budget,
+                eval_every_steps=eval_every,
+                reset_every_steps=challenge.reset_every_steps
+                and min(challenge.reset_every_steps, budget // 2),
+                seeds=tuple(range(n_seeds)),
+            )
+        )
+    for body, test_set, seeds in PARKOUR_BODIES:
+        challenges.append(
+            Challenge(
+                name=f"parkour-{body}",
+                description=f"Parkour (CPPN terrain, water, creepers) with the {body} body",
+                space=PARKOUR_SPACE,
+                env_id=PARKOUR_ENV,
+                env_space=PARKOUR_SPACE,
+                env_kwargs={"body": body},
+                student="sac",
+                test_set=_loaded(test_set),
+                budget_steps=budget,
+                eval_every_steps=eval_every,
+                reward_range=(-150.0, 360.0),
+                levels=(Level.LOW,),
+                seeds=tuple(seeds)[:n_seeds],
+            )
+        )
+    return tuple(challenges)
+
+
+SUITE = Suite(
+    name="teachmyagent",
+    version="1",
+    tiers={
+        "surrogate": surrogate_challenges(),
+        "smoke": drl_challenges("smoke"),
+        "full": drl_challenges("full"),
+    },
+)

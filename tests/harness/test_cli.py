@@ -116,3 +116,9 @@ def test_show_writes_a_picture_and_rejects_a_bad_task(capsys, tmp_path: Path) ->
     code, _, err = run(["show", "teachbench/StumpTracks-v0", "--task", "1", "--out",
                         str(tmp_path / "x.png")], capsys)  # fmt: skip
     assert code == 2 and "expected 2" in err and not (tmp_path / "x.png").exists()
+
+
+def test_drl_tier_without_its_student_fails_before_any_work(capsys, results: Path) -> None:
+    code, _, err = run(["run", "--teacher", "random", "--tier", "smoke", "--seeds", "0",
+                        "--results", str(results)], capsys)  # fmt: skip
+    assert code == 2 and "unknown student 'sac'" in err and not results.exists()

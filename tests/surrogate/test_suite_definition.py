@@ -33,3 +33,16 @@ def test_protocol_hash_changes_with_anything_that_changes_results() -> None:
     assert SUITE.protocol_hash("surrogate", replace(base, budget_steps=10)) != same
     assert SUITE.protocol_hash("surrogate", replace(base, mapping=ShuffledCells(3))) != same
     assert len({SUITE.protocol_hash("surrogate", c) for c in SUITE.challenges("surrogate")}) == 10
+
+
+def test_drl_tiers_point_at_the_box2d_environments_and_their_test_sets() -> None:
+    full = {c.name: c for c in SUITE.challenges("full")}
+    assert full["upper-baseline"].env_id == "teachbench/StumpTracks-v0"
+    assert full["upper-baseline"].env_kwargs["body"] == "old_classic_bipedal"
+    assert full["students-ppo-spider"].student == "ppo"
+    fish = full["parkour-fish"]
+    assert fish.test_set.name == "swimming_test_set_v1" and fish.test_set.tasks.shape == (100, 8)
+    assert [lv.value for lv in fish.levels] == ["low"] and fish.seeds == tuple(range(32, 48))
+    assert fish.reward_range == (-150.0, 360.0)
+    smoke = SUITE.challenge("smoke", "forgetting")
+    assert smoke.budget_steps == 20_000 and smoke.reset_every_steps <= smoke.budget_steps
