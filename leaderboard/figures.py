@@ -159,8 +159,8 @@ def interval_figure(table: pd.DataFrame, columns: int = 2) -> Figure:
             ax.set_yticks(range(len(teachers)), teachers)
             ax.set_ylim(len(teachers) - 0.5, -0.5)
             ax.grid(axis="x", lw=0.4, alpha=0.4)
-            low, high = ax.get_xlim()
-            ax.set_xlim(max(low, 0.0), min(high, 100.0))
+            # Always from 0: a truncated axis makes small differences look large.
+            ax.set_xlim(0.0, min(max(ax.get_xlim()[1], 10.0), 100.0))
         fig.supxlabel(label)
         if len(levels) > 1:
             handles = [
