@@ -109,14 +109,16 @@ def render_follow(env: TrackEnv, width: int = VIEWPORT_W, height: int = VIEWPORT
 def render_overview(env: TrackEnv, width: int = 1600) -> np.ndarray:
     """The whole track, from x = 0 to the end line, scaled to `width` pixels."""
     x_end = env.end_x + 2.0
+    # Terrain and the agent (not the water, which spans the whole sky when it is high).
     ys = [
         p[1]
         for body in env.world.bodies
-        if isinstance(body.userData, Surface) and body.userData is not Surface.WATER
+        if body.userData is not Surface.WATER
         for f in body.fixtures
+        if hasattr(f.shape, "vertices")
         for p in (body.transform * v for v in f.shape.vertices)
     ]
-    y_low, y_high = min(ys) - 1.0, max(ys) + 1.0
+    y_low, y_high = min(ys) - 1.0, max(ys) + 2.0
     scale = width / x_end
     height = max(64, int((y_high - y_low) * scale))
     image = Image.new("RGB", (width, height), SKY)
