@@ -11,6 +11,7 @@ cores in our measurements).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -48,8 +49,8 @@ def mlp(
     drawn from ``generator``.
     """
     layers: list[nn.Module] = []
-    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
-        linear = nn.Linear(n_in, n_out)
+    for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
+        linear = nn.utils.skip_init(nn.Linear, n_in, n_out)  # no draw from the global RNG
         bound = 1.0 / np.sqrt(n_in)
         with torch.no_grad():
             linear.weight.uniform_(-bound, bound, generator=generator)

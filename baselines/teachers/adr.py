@@ -22,6 +22,9 @@ otherwise at a uniformly random task, as in TeachMyAgent.
 As in TeachMyAgent, a bound already at the space's limit is no longer probed
 (the paper probes all 2d bounds): the probes go to the bounds that can still
 move outwards.
+
+TeachMyAgent turned seed 0 into a random seed, so its seed-0 runs cannot be
+repeated; here every draw comes from the harness's generator, seed 0 included.
 """
 
 from __future__ import annotations

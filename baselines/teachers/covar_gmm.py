@@ -14,9 +14,12 @@ proportion to that covariance (its absolute value with ``absolute_lp``), and
 uniformly with probability ``random_task_ratio``.
 
 Defaults are TeachMyAgent's benchmark values: ``fit_rate`` 150, 10% random tasks,
-k in 2..14, ``absolute_lp`` off, one EM initialisation. The first ``fit_rate``
+k in 2..14, ``absolute_lp`` off, one EM initialisation (``baselines.teachers.gmm``). The first ``fit_rate``
 episodes are uniform, or drawn from the easy-task distribution under ``high``
 knowledge, as for ALP-GMM. Tasks and returns are raw.
+
+TeachMyAgent turned seed 0 into a random seed, so its seed-0 runs cannot be
+repeated; here every draw comes from the harness's generator, seed 0 included.
 """
 
 from __future__ import annotations
@@ -24,8 +27,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sklearn.mixture import GaussianMixture
 
+from baselines.teachers.gmm import best_mixture
 from harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
 
 
@@ -41,7 +44,6 @@ class CovarGMM(Teacher):
         random_task_ratio: float = 0.1,
         max_k: int = 15,
         absolute_lp: bool = False,
-        n_em_init: int = 1,
     ):
         super().__init__(space, knowledge, rng)
         name = "Covar-GMM"
@@ -51,7 +53,6 @@ class CovarGMM(Teacher):
         )
         self.max_k = check_param(name, "max_k", max_k, int, low=3, high=self.fit_rate + 1)
         self.absolute_lp = check_param(name, "absolute_lp", absolute_lp, bool)
-        self.n_em_init = check_param(name, "n_em_init", n_em_init, int, low=1)
         self._bootstrap = knowledge.initial_distribution
         self._batch: list[np.ndarray] = []  # rows of (task, time, return) since the last fit
         self._gmm: dict[str, np.ndarray] | None = None
@@ -79,20 +80,9 @@ class CovarGMM(Teacher):
             self._batch = []
 
     def _fit(self, data: np.ndarray) -> None:
-        """Fit k = 2..max_k-1 mixtures on one batch; keep the best AIC."""
-        seed = int(self.rng.integers(2**31))
-        best, best_aic = None, np.inf
-        for k in range(2, self.max_k):
-            gmm = GaussianMixture(
-                n_components=k,
-                covariance_type="full",
-                n_init=self.n_em_init,
-                random_state=seed,
-            ).fit(data)
-            aic = gmm.aic(data)
-            if aic < best_aic:
-                best, best_aic = gmm, aic
-        self._gmm = self._sampler(best.means_, best.covariances_)
+        """Fit k = 2..max_k-1 mixtures on one batch; keep the best AIC (shared EM with ALP-GMM)."""
+        best = best_mixture(data, range(2, self.max_k), self.rng)
+        self._gmm = self._sampler(best.means, best.covariances)
 
     def _sampler(self, means: np.ndarray, covariances: np.ndarray) -> dict[str, np.ndarray]:
         """Component probabilities from the time-return covariances, and Cholesky factors."""

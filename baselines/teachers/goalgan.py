@@ -26,7 +26,8 @@ steps, batches of 64, RMSProp 1e-3, a 256-256 ReLU generator and a 128-128
 leaky-ReLU discriminator, pretraining on 1000 samples for 500 steps. Success is
 the challenge's ``return > threshold``, so GoalGAN needs ``low`` knowledge.
 TeachMyAgent drew the pretraining samples and the noise from numpy's global
-generator; here everything comes from the teacher's generator.
+generator and turned seed 0 into a random seed; here every draw comes from the
+harness's generator (torch's through generators seeded from it), seed 0 included.
 """
 
 from __future__ import annotations
@@ -100,9 +101,7 @@ class GoalGAN(Teacher):
         discriminator_hidden = check_param(
             name, "discriminator_hidden", discriminator_hidden, int, low=1
         )
-        self.pretrain_samples = check_param(
-            name, "pretrain_samples", pretrain_samples, int, low=0
-        )
+        self.pretrain_samples = check_param(name, "pretrain_samples", pretrain_samples, int, low=0)
         self.pretrain_iterations = check_param(
             name, "pretrain_iterations", pretrain_iterations, int, low=0
         )
@@ -155,8 +154,8 @@ class GoalGAN(Teacher):
                 )
                 with torch.no_grad(), one_thread():
                     centre = self._from_gan(self._generator(z))[0]
-            noise = self.state_noise_level * self.space.width * self.rng.standard_normal(
-                self.space.dim
+            noise = (
+                self.state_noise_level * self.space.width * self.rng.standard_normal(self.space.dim)
             )
             self._goal = self.space.clip(centre + noise)
             self._results = []
@@ -257,6 +256,4 @@ class GoalGAN(Teacher):
         goals = np.asarray(state["labelled_goals"], dtype=np.float64).reshape(-1, self.space.dim)
         self._labelled_goals = list(goals)
         self._labels = [bool(x) for x in state["labels"]]
-        self._successes = np.array(state["successes"], dtype=np.float64).reshape(
-            -1, self.space.dim
-        )
+        self._successes = np.array(state["successes"], dtype=np.float64).reshape(-1, self.space.dim)

@@ -58,9 +58,7 @@ class RobustPLR(Teacher):
         super().__init__(space, knowledge, rng)
         name = self.display_name
         self.buffer_size = check_param(name, "buffer_size", buffer_size, int, low=1)
-        self.replay_prob = check_param(
-            name, "replay_prob", replay_prob, float, low=0.0, high=1.0
-        )
+        self.replay_prob = check_param(name, "replay_prob", replay_prob, float, low=0.0, high=1.0)
         self.min_fill = check_param(name, "min_fill", min_fill, float, low=0.0, high=1.0)
         self.temperature = check_param(name, "temperature", temperature, float, low=1e-3)
         self.staleness_coef = check_param(

@@ -27,6 +27,9 @@ noise 0.1; the minimum region size is ``max_region_size / 20`` rounded up.
 TeachMyAgent's split score is ``4 * |ALP 1 - ALP 2|`` (it takes the length of the
 two-element list of children rather than the children's sizes), so it ignores
 how balanced a cut is; this module uses the paper's product of sizes.
+
+TeachMyAgent turned seed 0 into a random seed, so its seed-0 runs cannot be
+repeated; here every draw comes from the harness's generator, seed 0 included.
 """
 
 from __future__ import annotations

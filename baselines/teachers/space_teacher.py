@@ -102,9 +102,7 @@ class SPaCE(Teacher):
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        self._instances = np.array(state["instances"], dtype=np.float64).reshape(
-            -1, self.space.dim
-        )
+        self._instances = np.array(state["instances"], dtype=np.float64).reshape(-1, self.space.dim)
         self._size = int(state["size"])
         values = state["values"]
         self._values = None if values is None else np.array(values, dtype=np.float64)

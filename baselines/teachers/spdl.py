@@ -12,17 +12,22 @@ them give a new p maximising
     mean_i[ p(c_i) / p_old(c_i) * V(c_i) ] - alpha * KL(p || mu)
     subject to KL(p || p_old) <= max_kl,
 
-solved here with SLSQP on exact torch gradients (the paper's code uses a
-conjugate-gradient trust-region step; both solve the same problem). The values
-are centred on their mean before use: since the mean importance ratio is 1 in
-expectation this leaves the objective's expectation unchanged, but without it
-the sampling noise of a few hundred contexts, not the values, drives the update
-(with equal values, the update should be the pull towards mu alone). ``alpha`` is
-0 for the first ``alpha_offset`` updates, then ``zeta * performance / KL(p_old ||
-mu)`` (at most 1e5), performance being the mean discounted return (``discount``)
-of the episodes since the last update when per-step rewards reach
-``step_update``, and the mean V(s0) of their contexts otherwise. The
-distribution lives in unit-cube coordinates of the space; samples are clipped.
+approximately, as the paper's code does: one natural-gradient step (10
+conjugate-gradient iterations on the Fisher matrix, damping 1e-2) scaled to the
+trust region, then up to 10 halvings until the step improves the objective
+within it (else p stays). The values are centred on their mean first: the mean
+importance ratio being 1 in expectation, this leaves the objective's expectation
+unchanged, but without it the sampling noise of a few hundred contexts, not the
+values, drives the update (with equal values, the update should be the pull
+towards mu alone).
+
+``alpha`` is 0 for the first ``alpha_offset`` updates, then ``zeta * performance
+/ KL(p_old || mu)`` clipped to [0, 1e5] (a negative performance, as falls cost
+-100 on Stump Tracks, would otherwise reward moving away from mu). Performance
+is the mean discounted return (``discount``) of the episodes since the last
+update when per-step rewards reach ``step_update``, and the mean V(s0) of their
+contexts otherwise. The distribution lives in unit-cube coordinates of the
+space; samples are clipped.
 
 Defaults are TeachMyAgent's benchmark values: offset 200000, frequency 50000,
 alpha offset 10, zeta 0.25, max KL 0.1, discount 0.99. The target is the
@@ -33,6 +38,9 @@ of the range. TeachMyAgent only passed the easy tasks under the names
 ``original``/``maximal``, so its SPDL ran ``high`` as ``low``; this module uses
 them under ``high``, as the paper would. SPDL needs the student's value
 estimate (``value_estimate``).
+
+TeachMyAgent turned seed 0 into a random seed, so its seed-0 runs cannot be
+repeated; here every draw comes from the harness's generator, seed 0 included.
 """
 
 from __future__ import annotations
@@ -42,7 +50,6 @@ from typing import Any
 
 import numpy as np
 import torch
-from scipy.optimize import minimize
 from torch.distributions import MultivariateNormal, kl_divergence
 
 from baselines.teachers._torch_nets import one_thread
@@ -53,12 +60,14 @@ from harness.knowledge import VALUE_ESTIMATE, GaussianDistribution
 MAX_BUFFER = 1000
 #: Upper bound of the KL penalty's weight.
 MAX_ALPHA = 1e5
-#: Box of the optimiser's variables, in unit-cube coordinates: means and log-stds.
-MEAN_BOUNDS = (-5.0, 6.0)
+#: Log-std range of the context distribution, in unit-cube coordinates.
 LOG_STD = (-12.0, 3.0)
 #: Importance ratios beyond e^50 carry no information but overflow.
 MAX_LOG_RATIO = 50.0
-#: Halvings of the step tried when the optimiser's answer leaves the trust region.
+#: Conjugate-gradient iterations and damping of the natural-gradient step.
+CG_ITERATIONS = 10
+CG_DAMPING = 1e-2
+#: Halvings of the step tried until it improves the objective inside the trust region.
 LINE_SEARCH_STEPS = 10
 
 
@@ -177,61 +186,52 @@ class SPDL(Teacher):
     def _trust_region_step(
         self, contexts: np.ndarray, values: np.ndarray, alpha: float
     ) -> tuple[np.ndarray, np.ndarray]:
+        """One natural-gradient step: conjugate gradient on the Fisher, then a line search."""
         d = self.space.dim
         rows, cols = np.tril_indices(d)
-        diagonal = rows == cols
+        diagonal = torch.as_tensor(rows == cols)
         old = self._gaussian(self._mean, self._chol)
-        old_logp = old.log_prob(torch.as_tensor(contexts)).detach()
         c = torch.as_tensor(contexts)
-        scale = max(float(np.abs(values).mean()), 1e-8)  # the optimum does not depend on it
+        old_logp = old.log_prob(c)
+        scale = max(float(np.abs(values).mean()), 1e-8)  # the step does not depend on it
         v = torch.as_tensor(values - values.mean())  # a baseline: E_old[ratio] = 1 for every p
         target = self._target()
 
         def unpack(theta: torch.Tensor) -> MultivariateNormal:
-            entries = torch.where(
-                torch.as_tensor(diagonal), theta[d:].clamp(*LOG_STD).exp(), theta[d:]
-            )
+            entries = torch.where(diagonal, theta[d:].clamp(*LOG_STD).exp(), theta[d:])
             chol = torch.zeros(d, d, dtype=torch.float64)
             chol[rows, cols] = entries
             return MultivariateNormal(theta[:d], scale_tril=chol, validate_args=False)
 
-        def with_grad(fn: Callable[[MultivariateNormal], torch.Tensor]) -> Callable:
-            def evaluate(x: np.ndarray) -> tuple[float, np.ndarray]:
-                theta = torch.tensor(x, dtype=torch.float64, requires_grad=True)
-                out = fn(unpack(theta))
-                (grad,) = torch.autograd.grad(out, theta)
-                return out.item(), grad.numpy()
-
-            return evaluate
-
-        def objective(p: MultivariateNormal) -> torch.Tensor:
+        def objective(theta: torch.Tensor) -> torch.Tensor:
+            p = unpack(theta)
             ratio = (p.log_prob(c) - old_logp).clamp(max=MAX_LOG_RATIO).exp()
-            return -((ratio * v).mean() - alpha * kl_divergence(p, target)) / scale
+            return ((ratio * v).mean() - alpha * kl_divergence(p, target)) / scale
 
-        def trust(p: MultivariateNormal) -> torch.Tensor:
-            return self.max_kl - kl_divergence(p, old)
-
-        start_entries = self._chol[rows, cols].copy()
-        start_entries[diagonal] = np.log(start_entries[diagonal])
-        start = np.concatenate([self._mean, start_entries])
-        f, g = with_grad(objective), with_grad(trust)
-        result = minimize(
-            lambda x: f(x)[0],
-            start,
-            jac=lambda x: f(x)[1],
-            method="SLSQP",
-            bounds=[MEAN_BOUNDS] * d + [LOG_STD if on else (None, None) for on in diagonal],
-            constraints=[{"type": "ineq", "fun": lambda x: g(x)[0], "jac": lambda x: g(x)[1]}],
-            options={"maxiter": 100},
+        entries = self._chol[rows, cols].copy()
+        entries[rows == cols] = np.log(entries[rows == cols])
+        theta0 = torch.tensor(np.concatenate([self._mean, entries]), requires_grad=True)
+        (gradient,) = torch.autograd.grad(objective(theta0), theta0)
+        (kl_grad,) = torch.autograd.grad(
+            kl_divergence(old, unpack(theta0)), theta0, create_graph=True
         )
-        step = result.x - start
-        for _ in range(LINE_SEARCH_STEPS):
-            candidate = start + step
-            if np.all(np.isfinite(candidate)) and g(candidate)[0] >= 0:
-                with torch.no_grad():
-                    p = unpack(torch.as_tensor(candidate))
-                return p.loc.numpy().copy(), p.scale_tril.numpy().copy()
-            step = step / 2
+
+        def fisher(x: torch.Tensor) -> torch.Tensor:
+            (hx,) = torch.autograd.grad(kl_grad @ x, theta0, retain_graph=True)
+            return hx + CG_DAMPING * x
+
+        direction = _conjugate_gradient(fisher, gradient.detach())
+        curvature = float(direction @ fisher(direction))
+        if not curvature > 0:
+            return self._mean, self._chol
+        full_step = np.sqrt(2 * self.max_kl / curvature) * direction
+        with torch.no_grad():
+            base = float(objective(theta0))
+            for i in range(LINE_SEARCH_STEPS):
+                theta = theta0 + full_step * 0.5**i
+                p = unpack(theta)
+                if float(kl_divergence(p, old)) <= self.max_kl and float(objective(theta)) > base:
+                    return p.loc.numpy().copy(), p.scale_tril.numpy().copy()
         return self._mean, self._chol
 
     def _gaussian(self, mean: np.ndarray, chol: np.ndarray) -> MultivariateNormal:
@@ -271,3 +271,21 @@ class SPDL(Teacher):
         self._updates = int(state["updates"])
         self._discounted = float(state["discounted"])
         self._episode_steps = int(state["episode_steps"])
+
+
+def _conjugate_gradient(
+    product: Callable[[torch.Tensor], torch.Tensor], b: torch.Tensor
+) -> torch.Tensor:
+    """Approximately solve A x = b given x -> A x (A symmetric positive definite)."""
+    x = torch.zeros_like(b)
+    r, p = b.clone(), b.clone()
+    rr = r @ r
+    for _ in range(CG_ITERATIONS):
+        if rr < 1e-12:
+            break
+        ap = product(p).detach()
+        step = rr / (p @ ap)
+        x, r = x + step * p, r - step * ap
+        rr_next = r @ r
+        p, rr = r + (rr_next / rr) * p, rr_next
+    return x

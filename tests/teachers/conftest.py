@@ -20,6 +20,8 @@ REWARD_RANGE = (-150.0, 350.0)
 THRESHOLD = 230.0
 STUMPS = TaskSpace(["stump_height", "obstacle_spacing"], [0.0, 0.0], [3.0, 6.0])
 EASY = GaussianDistribution(mean=(0.0, 6.0), std=(0.3, 0.6))
+#: A space like Parkour's: a fixed (degenerate) dimension among free ones.
+ODD = TaskSpace(["a", "fixed", "c"], [0.0, 0.25, -1.0], [1.0, 0.25, 1.0])
 
 
 def make_knowledge(level: str = "high", space: TaskSpace = STUMPS) -> ExpertKnowledge:
@@ -110,6 +112,18 @@ class ContractChecks:
         )
 
     @staticmethod
+    def odd_space(
+        build: Callable[[TaskSpace, ExpertKnowledge, np.random.Generator], Teacher],
+        level: str = "high",
+        episodes: int = 120,
+    ) -> None:
+        """Valid tasks on a space with a fixed dimension (``play`` checks each one)."""
+        teacher = build(ODD, make_knowledge(level, ODD), np.random.default_rng(5))
+        tasks = play(teacher, episodes)
+        assert np.all(tasks[:, 1] == 0.25)
+        assert np.ptp(tasks[:, 0]) > 0 and np.ptp(tasks[:, 2]) > 0
+
+    @staticmethod
     def rejects(
         cls: type[Teacher], knowledge: ExpertKnowledge, name: str, value: object, error: type
     ) -> None:
@@ -120,3 +134,9 @@ class ContractChecks:
 @pytest.fixture
 def contract(tmp_path: Path) -> ContractChecks:
     return ContractChecks(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def kit() -> type[ContractChecks]:
+    """The builders alone, for fixtures broader than one test (no tmp_path)."""
+    return ContractChecks

@@ -53,6 +53,13 @@ def test_contract(contract):
     contract.round_trip(build, 71, 80)
 
 
+def test_fixed_dimension(contract):
+    contract.odd_space(
+        lambda space, knowledge, rng: ACCEL(space, knowledge, rng, buffer_size=20, min_fill=0.5),
+        "high",
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "value", "error"),
     [

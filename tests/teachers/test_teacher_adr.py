@@ -88,6 +88,13 @@ def test_contract(contract):
     contract.round_trip(build, 77, 80)
 
 
+def test_fixed_dimension(contract):
+    def build(space, knowledge, rng):  # thresholds low enough that the box always grows
+        return ADR(space, knowledge, rng, queue_len=2, min_reward_thr=-1e4, max_reward_thr=-1e4)
+
+    contract.odd_space(build, "low")
+
+
 @pytest.mark.parametrize(
     ("name", "value", "error"),
     [

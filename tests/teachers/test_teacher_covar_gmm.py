@@ -61,6 +61,12 @@ def test_contract(contract):
     contract.round_trip(build, 50, 40)
 
 
+def test_fixed_dimension(contract):
+    contract.odd_space(
+        lambda space, knowledge, rng: CovarGMM(space, knowledge, rng, fit_rate=30, max_k=3), "high"
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "value", "error"),
     [
@@ -69,7 +75,6 @@ def test_contract(contract):
         ("random_task_ratio", -0.1, ValueError),
         ("max_k", 2, ValueError),
         ("absolute_lp", 1, TypeError),
-        ("n_em_init", 0, ValueError),
     ],
 )
 def test_rejects_bad_hyperparameters(contract, name, value, error):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from baselines.teachers.goalgan import GoalGAN
 from harness.knowledge import SUCCESS_THRESHOLD
@@ -58,7 +59,9 @@ def test_old_mastered_goals_are_replayed_with_noise(contract):
 
 
 def test_high_knowledge_pretrains_on_easy_tasks(contract):
-    teacher = _goalgan(contract, "high", pretrain_iterations=200, n_rollouts=1, state_noise_level=0.0)
+    teacher = _goalgan(
+        contract, "high", pretrain_iterations=200, n_rollouts=1, state_noise_level=0.0
+    )
     tasks = []
     for _ in range(100):
         tasks.append(teacher.sample_task())
@@ -71,8 +74,15 @@ def test_discriminator_learns_where_goids_are(contract):
     teacher = _goalgan(contract, n_rollouts=1, update_size=60, gan_iterations=300)
     goids = np.column_stack([np.linspace(0, 1, 30), np.full(30, 5.5)])
     others = np.column_stack([np.linspace(2, 3, 30), np.full(30, 0.5)])
-    teacher._train(np.vstack([goids, others]), np.arange(60) < 30, 300)  # noqa: SLF001
+    teacher._train(np.vstack([goids, others]), np.arange(60) < 30, 300)
     assert teacher.discriminate(goids).mean() > teacher.discriminate(others).mean() + 0.5
+
+
+def test_leaves_torch_global_rng_alone(contract):
+    before = torch.get_rng_state()
+    teacher = _goalgan(contract, update_size=5, n_rollouts=1)
+    contract.play(teacher, 30)
+    assert torch.equal(before, torch.get_rng_state())
 
 
 def test_contract(contract):
@@ -82,6 +92,13 @@ def test_contract(contract):
 
     contract.determinism(build, 80)
     contract.round_trip(build, 45, 50)
+
+
+def test_fixed_dimension(contract):
+    contract.odd_space(
+        lambda space, knowledge, rng: GoalGAN(space, knowledge, rng, update_size=10, **SMALL),
+        "high",
+    )
 
 
 @pytest.mark.parametrize(

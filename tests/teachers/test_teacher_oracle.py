@@ -42,10 +42,10 @@ def test_moves_after_mastery_and_not_before(contract):
         teacher.update(teacher.sample_task(), contract.outcome(300.0))
     np.testing.assert_array_equal(teacher.window[0], start)
     teacher.update(teacher.sample_task(), contract.outcome(300.0))
-    np.testing.assert_allclose(teacher.window[0], start + [0.1, -0.2])
+    np.testing.assert_allclose(teacher.window[0], start + np.array([0.1, -0.2]))
     for _ in range(100):  # mean return at the threshold is not mastery (strict >)
         teacher.update(teacher.sample_task(), contract.outcome(contract.threshold))
-    np.testing.assert_allclose(teacher.window[0], start + [0.1, -0.2])
+    np.testing.assert_allclose(teacher.window[0], start + np.array([0.1, -0.2]))
 
 
 def test_window_stays_inside_the_space(contract):
@@ -71,6 +71,15 @@ def test_contract(contract):
 
     contract.determinism(build, 120)
     contract.round_trip(build, 63, 60)
+
+
+def test_fixed_dimension(contract):
+    contract.odd_space(
+        lambda space, knowledge, rng: Oracle(
+            space, knowledge, rng, mastery_window=5, window_ratio=0.5
+        ),
+        "high",
+    )
 
 
 @pytest.mark.parametrize(

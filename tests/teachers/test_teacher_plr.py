@@ -29,7 +29,7 @@ def test_scores_by_value_error_when_the_student_reports_v0(contract):
 
 def test_return_based_score_without_value(contract):
     teacher = _plr(contract, buffer_size=4, replay_prob=0.0)
-    teacher._new_task = lambda: np.array([1.0, 1.0])  # noqa: SLF001 - fix the new tasks
+    teacher._new_task = lambda: np.array([1.0, 1.0])  # fix the new tasks
     teacher.update(teacher.sample_task(), contract.outcome(10.0))
     teacher.update(teacher.sample_task(), contract.outcome(50.0))
     np.testing.assert_allclose(teacher.buffer[1], [0.0, 40.0])
@@ -85,6 +85,15 @@ def test_contract(contract):
 
     contract.determinism(build, 150)
     contract.round_trip(build, 70, 80)
+
+
+def test_fixed_dimension(contract):
+    contract.odd_space(
+        lambda space, knowledge, rng: RobustPLR(
+            space, knowledge, rng, buffer_size=20, min_fill=0.5
+        ),
+        "none",
+    )
 
 
 @pytest.mark.parametrize(

@@ -37,11 +37,11 @@ def test_splits_where_progress_differs(contract):
     _progress_on_low_heights(teacher, contract, 60)
     regions = teacher.regions
     assert len(regions) == 3 and not regions[0][3]
-    (low_a, high_a, alp_a, _), (low_b, high_b, alp_b, _) = regions[1:]
-    cut = high_a[0] if high_a[0] < 3.0 else low_b[0]
+    (_, left_high, left_alp, _), (right_low, _, right_alp, _) = regions[1:]
+    assert left_high[0] == right_low[0] < 3.0, "the cut is on the stump height"
+    cut = left_high[0]
     assert 0.75 < cut < 2.25, "the cut should separate progress from no progress"
-    progressing = alp_a if high_a[0] <= 1.5 + 0.75 else alp_b
-    assert progressing > 0 and abs(alp_a - alp_b) > 0
+    assert left_alp > right_alp
     teacher.random_task_ratio = teacher.low_task_ratio = 0.0
     tasks = np.array([teacher.sample_task() for _ in range(300)])
     assert np.mean(tasks[:, 0] < cut) > 0.6
@@ -87,6 +87,12 @@ def test_contract(contract):
 
     contract.determinism(build, 200)
     contract.round_trip(build, 150, 100)
+
+
+def test_fixed_dimension(contract):
+    contract.odd_space(
+        lambda space, knowledge, rng: RIAC(space, knowledge, rng, max_region_size=30), "none"
+    )
 
 
 @pytest.mark.parametrize(

@@ -38,33 +38,63 @@ def test_flow_density_is_normalised(contract):
     assert density.mean() == pytest.approx(1.0, abs=0.05)
 
 
-def test_judge_learns_where_the_solver_succeeds(contract):
-    teacher = _setter(contract, update_frequency=50, train_steps=100, learning_rate=3e-3)
-    _train_on_low_stumps(teacher, contract, 200)
-    easy = teacher.judge_probability(np.array([[0.5, 3.0], [1.0, 1.0]]))
-    hard = teacher.judge_probability(np.array([[2.5, 3.0], [2.8, 5.0]]))
+@pytest.fixture(scope="module")
+def trained(kit):
+    """A setter-solver with default hyper-parameters after 300 episodes (6 updates)."""
+    teacher = _setter(kit)
+    _train_on_low_stumps(teacher, kit, 300)
+    return teacher
+
+
+def test_judge_learns_where_the_solver_succeeds(trained):
+    easy = trained.judge_probability(np.array([[0.5, 3.0], [1.0, 1.0]]))
+    hard = trained.judge_probability(np.array([[2.5, 3.0], [2.8, 5.0]]))
     assert easy.min() > 0.6 and hard.max() < 0.4
 
 
-def test_setter_favours_achieved_goals_and_follows_feasibility(contract):
-    teacher = _setter(contract, update_frequency=50, train_steps=100, learning_rate=3e-3)
-    _train_on_low_stumps(teacher, contract, 300)
-    feasible = teacher.propose(0.95, 300)
-    infeasible = teacher.propose(0.05, 300)
-    assert feasible[:, 0].mean() < infeasible[:, 0].mean()
-    assert np.mean(feasible[:, 0] < 1.5) > 0.6
+def test_setter_follows_the_requested_feasibility(trained):
+    feasible, infeasible = trained.propose(0.95, 300), trained.propose(0.05, 300)
+    assert trained.judge_probability(feasible).mean() > 0.7
+    assert trained.judge_probability(infeasible).mean() < 0.3
+    assert feasible[:, 0].mean() < 1.5 < infeasible[:, 0].mean()
+
+
+def test_setter_prefers_achieved_goals(trained):
+    heights = np.linspace(0.1, 1.4, 20)
+    achieved = np.column_stack([heights, np.full(20, 3.0)])
+    failed = np.column_stack([heights + 1.5, np.full(20, 3.0)])
+    assert trained.log_density(achieved, 0.5).mean() > trained.log_density(failed, 0.5).mean()
+
+
+def test_leaves_torch_global_rng_alone(contract):
+    before = torch.get_rng_state()
+    teacher = _setter(contract, update_frequency=10, train_steps=3)
+    contract.play(teacher, 30)
+    assert torch.equal(before, torch.get_rng_state())
 
 
 def test_contract(contract):
     def build(rng):
         knowledge = contract.knowledge("low")
         return SetterSolver(
-            knowledge.space, knowledge, rng, update_frequency=20, train_steps=5,
-            setter_hidden_size=16, judge_hidden_size=16,
+            knowledge.space,
+            knowledge,
+            rng,
+            update_frequency=20,
+            train_steps=5,
+            setter_hidden_size=16,
+            judge_hidden_size=16,
         )
 
     contract.determinism(build, 50)
     contract.round_trip(build, 30, 30)
+
+
+def test_fixed_dimension(contract):
+    def build(space, knowledge, rng):
+        return SetterSolver(space, knowledge, rng, update_frequency=20, train_steps=5)
+
+    contract.odd_space(build, "low", episodes=50)
 
 
 @pytest.mark.parametrize(

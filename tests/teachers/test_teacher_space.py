@@ -74,6 +74,15 @@ def test_contract(contract):
     contract.round_trip(build, 33, 40)
 
 
+def test_fixed_dimension(contract):
+    def build(space, knowledge, rng):
+        teacher = SPaCE(space, knowledge, rng, n_instances=10, eta=1.0)
+        teacher.set_value_estimator(lambda task: float(task[0]))
+        return teacher
+
+    contract.odd_space(build, "none", episodes=60)
+
+
 @pytest.mark.parametrize(
     ("name", "value", "error"),
     [

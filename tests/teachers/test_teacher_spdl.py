@@ -101,6 +101,16 @@ def test_contract(contract):
     contract.round_trip(build, 22, 20)
 
 
+def test_fixed_dimension(contract):
+    def build(space, knowledge, rng):
+        teacher = SPDL(space, knowledge, rng, **FAST)
+        teacher.set_value_estimator(lambda task: 10.0 + task[0])
+        return teacher
+
+    contract.odd_space(build, "high", episodes=30)
+    contract.odd_space(build, "low", episodes=30)
+
+
 @pytest.mark.parametrize(
     ("name", "value", "error"),
     [
