@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from scipy.spatial import cKDTree
 
-from baselines.teachers.gmm import best_mixture
+from baselines.teachers.gmm import best_mixture, sample_curriculum
 from harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
 
 #: Nearest-neighbour search: a kd-tree over older tasks, brute force over the newest.
@@ -69,18 +69,9 @@ class ALPGMM(Teacher):
     # --- sampling ----------------------------------------------------------------------------
 
     def sample_task(self) -> np.ndarray:
-        if self._gmm is None:
-            if self._bootstrap is not None:
-                return self._bootstrap.sample(self.rng, self.space)
-            return self.space.sample(self.rng)
-        if self.rng.random() < self.random_task_ratio:
-            return self.space.sample(self.rng)
-        gmm = self._gmm
-        component = self.rng.choice(len(gmm["weights"]), p=gmm["pick"])
-        point = gmm["means"][component] + gmm["chol"][component] @ self.rng.standard_normal(
-            self.space.dim + 1
+        return sample_curriculum(
+            self.rng, self.space, self._bootstrap, self._gmm, self.random_task_ratio
         )
-        return self.space.clip(point[:-1])
 
     # --- learning ----------------------------------------------------------------------------
 

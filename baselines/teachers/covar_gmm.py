@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from baselines.teachers.gmm import best_mixture
+from baselines.teachers.gmm import best_mixture, sample_curriculum
 from harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
 
 
@@ -58,18 +58,9 @@ class CovarGMM(Teacher):
         self._gmm: dict[str, np.ndarray] | None = None
 
     def sample_task(self) -> np.ndarray:
-        if self._gmm is None:
-            if self._bootstrap is not None:
-                return self._bootstrap.sample(self.rng, self.space)
-            return self.space.sample(self.rng)
-        if self.rng.random() < self.random_task_ratio:
-            return self.space.sample(self.rng)
-        gmm = self._gmm
-        component = self.rng.choice(len(gmm["pick"]), p=gmm["pick"])
-        point = gmm["means"][component] + gmm["chol"][component] @ self.rng.standard_normal(
-            self.space.dim + 2
+        return sample_curriculum(
+            self.rng, self.space, self._bootstrap, self._gmm, self.random_task_ratio
         )
-        return self.space.clip(point[: self.space.dim])
 
     def update(self, task: np.ndarray, outcome: Outcome) -> None:
         time = len(self._batch) / self.fit_rate

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from harness import GaussianDistribution, TaskSpace
+
 REG_COVAR = 1e-6
 TOL = 1e-3
 MAX_ITER = 100
@@ -64,6 +66,29 @@ def best_mixture(data: np.ndarray, ks: range, rng: np.random.Generator) -> Mixtu
     """The mixture with the lowest AIC among ``ks`` components (ALP-GMM's model selection)."""
     fits = [fit_mixture(data, k, rng) for k in ks]
     return min(fits, key=lambda m: m.aic)
+
+
+def sample_curriculum(
+    rng: np.random.Generator,
+    space: TaskSpace,
+    bootstrap: GaussianDistribution | None,
+    sampler: dict[str, np.ndarray] | None,
+    random_task_ratio: float,
+) -> np.ndarray:
+    """How ALP-GMM and Covar-GMM draw a task.
+
+    Before the first fit: the easy-task prior if granted, else uniform. After it:
+    uniform with probability ``random_task_ratio``, else a component picked by
+    ``sampler["pick"]`` (its progress), sampled, and cut to the task dimensions.
+    """
+    if sampler is None:
+        return space.sample(rng) if bootstrap is None else bootstrap.sample(rng, space)
+    if rng.random() < random_task_ratio:
+        return space.sample(rng)
+    component = rng.choice(len(sampler["pick"]), p=sampler["pick"])
+    means, chol = sampler["means"][component], sampler["chol"][component]
+    point = means + chol @ rng.standard_normal(len(means))
+    return space.clip(point[: space.dim])
 
 
 def _kmeans_labels(data: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
