@@ -84,7 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--tier", default="surrogate")
 
     run = commands.add_parser("run", help="run a teacher on a suite")
-    run.add_argument("--teacher", required=True, help="registered name or package.module:Class")
+    run.add_argument(
+        "--teacher",
+        action="append",
+        required=True,
+        help="registered name or package.module:Class; repeatable; 'all' = every registered one",
+    )
     run.add_argument("--suite", default="teachmyagent")
     run.add_argument("--challenge", action="append", help="repeatable; default: all")
     run.add_argument("--level", action="append", choices=["none", "low", "high"])
@@ -204,7 +209,12 @@ def execute_plan(
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    failed = execute_plan(args, [args.teacher], args.level, args.challenge, args.seeds)
+    teachers = [
+        name
+        for given in args.teacher
+        for name in (sorted(registry.names(registry.TEACHERS)) if given == "all" else [given])
+    ]
+    failed = execute_plan(args, teachers, args.level, args.challenge, args.seeds)
     if failed:
         print(f"teachbench: {failed} run(s) failed; their records say why", file=sys.stderr)
         return 1

@@ -122,3 +122,14 @@ def test_drl_tier_without_its_student_fails_before_any_work(capsys, results: Pat
     code, _, err = run(["run", "--teacher", "random", "--tier", "smoke", "--seeds", "0",
                         "--results", str(results)], capsys)  # fmt: skip
     assert code == 2 and "unknown student 'sac'" in err and not results.exists()
+
+
+def test_all_registered_teachers_in_one_command(capsys, results: Path) -> None:
+    code, _, err = run(["run", "--suite", SUITE, "--teacher", "all", "--challenge", "distractors",
+                        "--level", "none", "--seeds", "0", "--results", str(results),
+                        "--workers", "2", "--no-trace"], capsys)  # fmt: skip
+    assert code == 0
+    for teacher in ("random", "alp-gmm", "riac", "adr", "goalgan", "setter-solver"):
+        assert f"{teacher}: 1 run(s) to do" in err
+    statuses = {p.parent.name: json.loads(p.read_text())["status"] for p in results.rglob("*.json")}
+    assert statuses["adr"] == "not_applicable" and statuses["riac"] == "ok"
