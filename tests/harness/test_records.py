@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from teachbench_testkit import SMALL_BUDGET
 from harness.loop import execute
 from harness.records import RecordError, read_record, write_record
 from harness.runspec import RunSpec
+from harness.storage import atomic_write
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +74,12 @@ def test_failed_record_needs_its_error(record_file: Path, tmp_path: Path) -> Non
     doc["status"] = "failed"
     with pytest.raises(RecordError, match="must carry its error"):
         write_record(tmp_path / "x.json", doc)
+
+
+def test_records_get_the_usual_file_permissions(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        atomic_write(tmp_path / "a.json", b"{}")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "a.json").stat().st_mode & 0o777 == 0o644
