@@ -33,6 +33,8 @@ class Teacher(ABC):
         self.space = space
         self.knowledge = knowledge
         self.rng = rng
+        #: V(s0) of a task, set by the harness for teachers that require ``value_estimate``.
+        self.value_estimator: Callable[[np.ndarray], float] | None = None
 
     @abstractmethod
     def sample_task(self) -> np.ndarray:
@@ -53,8 +55,9 @@ class Teacher(ABC):
     def step_update(self, transition: tuple) -> None:  # noqa: B027 - optional hook
         """Optional per-step hook for teachers that require ``step_updates``."""
 
-    def set_value_estimator(self, estimator: Callable[[np.ndarray], float]) -> None:  # noqa: B027
-        """Optional hook: the harness hands over V(s0) for teachers that require it."""
+    def set_value_estimator(self, estimator: Callable[[np.ndarray], float]) -> None:
+        """The harness hands over V(s0) here for teachers that require ``value_estimate``."""
+        self.value_estimator = estimator
 
 
 def check_param(

@@ -23,7 +23,6 @@ instances, a curriculum starting at and growing by ``kappa`` = 1 instance,
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -51,15 +50,11 @@ class SPaCE(Teacher):
         self.n_instances = check_param(name, "n_instances", n_instances, int, low=1)
         self.kappa = check_param(name, "kappa", kappa, int, low=1, high=self.n_instances)
         self.eta = check_param(name, "eta", eta, float, low=0.0)
-        self._estimator: Callable[[np.ndarray], float] | None = None
         self._instances = np.array([space.sample(rng) for _ in range(self.n_instances)])
         self._size = self.kappa
         self._values: np.ndarray | None = None  # V(s0) of every instance at the last evaluation
         self._curriculum = np.empty(0, dtype=np.int64)
         self._pass: list[int] = []  # instances still to play in this pass
-
-    def set_value_estimator(self, estimator: Callable[[np.ndarray], float]) -> None:
-        self._estimator = estimator
 
     @property
     def curriculum(self) -> np.ndarray:
@@ -76,11 +71,11 @@ class SPaCE(Teacher):
         """Learning happens in the student; SPaCE reads its values between passes."""
 
     def _evaluate(self) -> None:
-        if self._estimator is None:
+        if self.value_estimator is None:
             raise RuntimeError(
                 "SPaCE needs the student's value estimator (set_value_estimator) before sampling"
             )
-        values = np.array([float(self._estimator(t)) for t in self._instances])
+        values = np.array([float(self.value_estimator(t)) for t in self._instances])
         if self._values is None:
             ranking = np.argsort(-values, kind="stable")
         else:

@@ -96,7 +96,6 @@ class SPDL(Teacher):
         self.zeta = check_param(name, "zeta", zeta, float, low=0.0)
         self.max_kl = check_param(name, "max_kl", max_kl, float, low=1e-8)
         self.discount = check_param(name, "discount", discount, float, low=0.0, high=1.0)
-        self._estimator: Callable[[np.ndarray], float] | None = None
         target = knowledge.target_distribution
         if target is None:
             self._target_mean, self._target_std = np.full(space.dim, 0.5), np.full(space.dim, 0.25)
@@ -124,9 +123,6 @@ class SPDL(Teacher):
         mean = self.space.to_unit(np.asarray(dist.mean, dtype=np.float64))
         std = np.where(width > 0, np.asarray(dist.std) / np.where(width > 0, width, 1), fallback)
         return mean, np.maximum(std, 1e-4)
-
-    def set_value_estimator(self, estimator: Callable[[np.ndarray], float]) -> None:
-        self._estimator = estimator
 
     @property
     def distribution(self) -> tuple[np.ndarray, np.ndarray]:
@@ -168,10 +164,10 @@ class SPDL(Teacher):
                 self._next_update += self.update_frequency
 
     def _update_distribution(self) -> None:
-        if self._estimator is None:
+        if self.value_estimator is None:
             raise RuntimeError("SPDL needs the student's value estimator (set_value_estimator)")
         contexts = np.array(self._contexts)
-        values = np.array([float(self._estimator(t)) for t in self._tasks])
+        values = np.array([float(self.value_estimator(t)) for t in self._tasks])
         performance = np.mean(self._performances) if self._performances else values.mean()
         self._contexts, self._tasks, self._performances = [], [], []
         self._updates += 1
