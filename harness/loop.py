@@ -19,7 +19,7 @@ from harness.errors import RunFailure
 from harness.knowledge import VALUE_ESTIMATE
 from harness.outcome import Episode, grade
 from harness.provenance import provenance
-from harness.records import mastered_percent, trace_path, write_record
+from harness.records import RETURN_DECIMALS, mastered_percent, trace_path, write_record
 from harness.runspec import ResolvedRun, RunSpec, resolve_run, teacher_identity
 from harness.seeding import run_streams
 from harness.storage import load_state, save_state
@@ -44,7 +44,8 @@ class LoopState:
     next_eval: int = 0
     next_reset: int | None = None
     evaluations: list[dict[str, Any]] = field(default_factory=list)
-    teacher_s: float = 0.0
+    sample_s: float = 0.0
+    update_s: float = 0.0
     student_s: float = 0.0
     evaluation_s: float = 0.0
     tasks: list[np.ndarray] = field(default_factory=list)
@@ -212,7 +213,8 @@ def _run(
         heartbeat[PHASE] = 3
         teacher.update(task, outcome)
         t3 = clock()
-        state.teacher_s += (t1 - t0) + (t3 - t2)
+        state.sample_s += t1 - t0
+        state.update_s += t3 - t2
         state.student_s += t2 - t1
         state.steps += outcome.length
         state.episodes += 1
@@ -227,7 +229,8 @@ def _run(
             returns = check_returns(
                 student.evaluate(test_tasks, eval_seeds), len(test_tasks), student_name
             )
-            state.evaluations.append({"step": state.next_eval, "returns": returns.tolist()})
+            recorded = np.round(returns, RETURN_DECIMALS).tolist()
+            state.evaluations.append({"step": state.next_eval, "returns": recorded})
             state.evaluation_s += clock() - t4
             state.next_eval += challenge.eval_every_steps
             if clock() - last_checkpoint >= checkpoint_every_s:
@@ -260,7 +263,9 @@ def _finish(
 ) -> dict[str, Any]:
     threshold = run.challenge.mastery_threshold
     curve = [mastered_percent(e["returns"], threshold) for e in state.evaluations]
-    total = state.teacher_s + state.student_s + state.evaluation_s
+    teacher_s = state.sample_s + state.update_s
+    total = teacher_s + state.student_s + state.evaluation_s
+    per_episode_us = 1e6 / max(state.episodes, 1)
     doc = {
         **base,
         "steps": state.steps,
@@ -270,10 +275,12 @@ def _finish(
         "auc": float(np.mean(curve)),
         "diagnostics": {k: float(v) for k, v in student.diagnostics().items()},
         "timings": {
-            "teacher_s": state.teacher_s,
+            "teacher_s": teacher_s,
             "student_s": state.student_s,
             "evaluation_s": state.evaluation_s,
-            "teacher_us_per_episode": 1e6 * state.teacher_s / max(state.episodes, 1),
+            "teacher_us_per_episode": teacher_s * per_episode_us,
+            "sample_task_us": state.sample_s * per_episode_us,
+            "update_us": state.update_s * per_episode_us,
             "accounted_s": total,
         },
     }

@@ -43,8 +43,8 @@ from baselines.teachers._torch_nets import (
     load_optimizer_state,
     mlp,
     module_state,
-    one_thread,
     optimizer_state,
+    small_net_mode,
     torch_generator,
 )
 from harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
@@ -112,8 +112,12 @@ class GoalGAN(Teacher):
         self._discriminator = mlp(
             [d, discriminator_hidden, discriminator_hidden, 1], nn.LeakyReLU, init
         )
-        self._g_opt = torch.optim.RMSprop(self._generator.parameters(), lr=self.learning_rate)
-        self._d_opt = torch.optim.RMSprop(self._discriminator.parameters(), lr=self.learning_rate)
+        self._g_opt = torch.optim.RMSprop(
+            self._generator.parameters(), lr=self.learning_rate, foreach=True
+        )
+        self._d_opt = torch.optim.RMSprop(
+            self._discriminator.parameters(), lr=self.learning_rate, foreach=True
+        )
         self._goal: np.ndarray | None = None  # the goal being played, and its results so far
         self._results: list[bool] = []
         self._labelled_goals: list[np.ndarray] = []
@@ -152,7 +156,7 @@ class GoalGAN(Teacher):
                 z = torch.as_tensor(
                     self.rng.standard_normal((1, self.space.dim)), dtype=torch.float32
                 )
-                with torch.no_grad(), one_thread():
+                with torch.no_grad(), small_net_mode():
                     centre = self._from_gan(self._generator(z))[0]
             noise = (
                 self.state_noise_level * self.space.width * self.rng.standard_normal(self.space.dim)
@@ -194,7 +198,7 @@ class GoalGAN(Teacher):
         gen = torch_generator(self.rng)
         data = self._to_gan(goals)
         target = torch.where(torch.as_tensor(labels)[:, None], B, A).to(torch.float32)
-        with one_thread():
+        with small_net_mode():
             self._lsgan_steps(data, target, iterations, gen)
 
     def _lsgan_steps(
@@ -227,7 +231,7 @@ class GoalGAN(Teacher):
 
     def discriminate(self, tasks: np.ndarray) -> np.ndarray:
         """The discriminator's output on tasks (near 1: judged of intermediate difficulty)."""
-        with torch.no_grad(), one_thread():
+        with torch.no_grad(), small_net_mode():
             return self._discriminator(self._to_gan(tasks)).numpy()[:, 0].astype(np.float64)
 
     # --- checkpointing -----------------------------------------------------------------------

@@ -52,7 +52,7 @@ import numpy as np
 import torch
 from torch.distributions import MultivariateNormal, kl_divergence
 
-from baselines.teachers._torch_nets import one_thread
+from baselines.teachers._torch_nets import small_net_mode
 from harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
 from harness.knowledge import VALUE_ESTIMATE, GaussianDistribution
 
@@ -176,7 +176,7 @@ class SPDL(Teacher):
             kl = self.kl_to_target()
             if kl > 0:
                 alpha = float(np.clip(self.zeta * performance / kl, 0.0, MAX_ALPHA))
-        with one_thread():
+        with small_net_mode():
             self._mean, self._chol = self._trust_region_step(contexts, values, alpha)
 
     def _trust_region_step(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -80,7 +81,7 @@ def test_registered_submission_runs_and_appears_in_the_leaderboard(
         )  # fmt: skip
         assert done.returncode == 0, done.stderr
     record = results / "teachmyagent/surrogate/upper-baseline/none/quarter/seed-0.json"
-    assert f'"entry_point": "{PACKAGE}:QuarterTeacher"' in record.read_text()
+    assert json.loads(record.read_text())["teacher"]["entry_point"] == f"{PACKAGE}:QuarterTeacher"
 
     shown = subprocess.run(
         [teachbench, "leaderboard", "--results", str(results), "--out", str(board),

@@ -25,7 +25,7 @@ def _train_on_low_stumps(teacher: SetterSolver, contract, episodes: int) -> None
 def test_requires_success_threshold_and_defaults(contract):
     assert SUCCESS_THRESHOLD in SetterSolver.requires
     teacher = _setter(contract)
-    assert (teacher.update_frequency, teacher.setter_loss_noise_ub) == (50, 0.1)
+    assert (teacher.update_frequency, teacher.setter_loss_noise_ub, teacher.train_steps) == (50, 0.1, 1)
     linear = [m for m in teacher._judge if isinstance(m, torch.nn.Linear)]
     assert [m.out_features for m in linear] == [64, 64, 64, 1], "the paper's 3-layer judge"
 
@@ -40,8 +40,11 @@ def test_flow_density_is_normalised(contract):
 
 @pytest.fixture(scope="module")
 def trained(kit):
-    """A setter-solver with default hyper-parameters after 300 episodes (6 updates)."""
-    teacher = _setter(kit)
+    """A setter-solver after 300 episodes (6 updates of 50 Adam steps each).
+
+    The default, one step per update, needs thousands of episodes to move.
+    """
+    teacher = _setter(kit, train_steps=50)
     _train_on_low_stumps(teacher, kit, 300)
     return teacher
 
