@@ -79,6 +79,20 @@ def build_parser() -> argparse.ArgumentParser:
     quick.add_argument("--seeds", type=_seeds, default=parse_seeds("0-3"))
     quick.add_argument("--workers", type=_positive_int, default=default_workers())
 
+    campaign = commands.add_parser(
+        "campaign",
+        help="every teacher on every challenge and level of a tier, then the leaderboard",
+        description="The baselines' campaign in one command: runs what is not yet recorded "
+        "(re-running it resumes), then writes the leaderboard next to the records.",
+    )
+    campaign.add_argument("--teacher", action="append", help="repeatable; default: all registered")
+    campaign.add_argument("--suite", default="teachmyagent")
+    campaign.add_argument("--tier", default="surrogate", choices=["surrogate", "smoke", "full"])
+    campaign.add_argument("--seeds", type=_seeds, default=parse_seeds("0-7"))
+    campaign.add_argument("--results", type=Path, default=Path("results/baselines"))
+    campaign.add_argument("--workers", type=_positive_int, default=default_workers())
+    campaign.add_argument("--reps", type=_positive_int, default=2000, help="bootstrap resamples")
+
     listing = commands.add_parser("list", help="list registered teachers, students, suites...")
     listing.add_argument("what", choices=["teachers", "students", "suites", "challenges"])
     listing.add_argument("--tier", default="surrogate")
@@ -129,6 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {
         "quickstart": cmd_quickstart,
+        "campaign": cmd_campaign,
         "list": cmd_list,
         "run": cmd_run,
         "leaderboard": cmd_leaderboard,
@@ -238,6 +253,15 @@ def cmd_quickstart(args: argparse.Namespace) -> int:
         args, QUICKSTART_TEACHERS, ["none"], list(QUICKSTART_CHALLENGES), args.seeds
     )
     args.format, args.reps, args.skip_invalid = None, 2000, False
+    cmd_leaderboard(args)
+    return 1 if failed else 0
+
+
+def cmd_campaign(args: argparse.Namespace) -> int:
+    teachers = args.teacher or sorted(registry.names(registry.TEACHERS))
+    args.no_trace = True  # traces are ~10x a record: keep a committed campaign small
+    failed = execute_plan(args, teachers, None, None, args.seeds)
+    args.out, args.format, args.skip_invalid = args.results / "leaderboard", None, False
     cmd_leaderboard(args)
     return 1 if failed else 0
 

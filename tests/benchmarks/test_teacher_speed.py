@@ -27,17 +27,24 @@ def test_teacher_cost_over_a_full_run(benchmark, tmp_path: Path, capsys, teacher
                   trace=False)  # fmt: skip
     record = benchmark.pedantic(lambda: execute(run), rounds=1, iterations=1)
     assert record["status"] == "ok"
-    per_episode_us = record["timings"]["teacher_us_per_episode"]
+    timings = record["timings"]
+    per_episode_us = timings["teacher_us_per_episode"]
     if teacher == "random":
         _random_us.append(per_episode_us)
     ratio = per_episode_us / _random_us[0] if _random_us else float("nan")
     wall = benchmark.stats.stats.min
-    benchmark.extra_info.update(teacher_us_per_episode=per_episode_us, episodes=record["episodes"])
+    benchmark.extra_info.update(
+        teacher_us_per_episode=per_episode_us,
+        sample_task_us=timings["sample_task_us"],
+        update_us=timings["update_us"],
+        episodes=record["episodes"],
+    )
     with capsys.disabled():
         print(
-            f"\n{teacher:14s} run {wall:6.1f} s | teacher {record['timings']['teacher_s']:6.1f} s "
-            f"= {per_episode_us:8.1f} us/episode ({ratio:7.1f}x Random) over "
-            f"{record['episodes']} episodes"
+            f"\n{teacher:14s} run {wall:6.1f} s | teacher {timings['teacher_s']:6.1f} s "
+            f"= {per_episode_us:8.1f} us/episode ({ratio:7.1f}x Random): sample_task "
+            f"{timings['sample_task_us']:7.1f} us + update {timings['update_us']:7.1f} us, "
+            f"over {record['episodes']} episodes"
         )
     if teacher not in EXEMPT:
         assert wall < 60.0

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from teachbench_testkit import SMALL_SUITE
 
 from harness.cli import main
 
@@ -133,3 +134,20 @@ def test_all_registered_teachers_in_one_command(capsys, results: Path) -> None:
         assert f"{teacher}: 1 run(s) to do" in err
     statuses = {p.parent.name: json.loads(p.read_text())["status"] for p in results.rglob("*.json")}
     assert statuses["adr"] == "not_applicable" and statuses["riac"] == "ok"
+
+
+def test_campaign_runs_every_challenge_and_level_then_writes_the_leaderboard(
+    capsys, results: Path
+) -> None:
+    argv = ["campaign", "--suite", SUITE, "--teacher", "random", "--teacher", "adr",
+            "--seeds", "0", "--results", str(results), "--reps", "50"]  # fmt: skip
+    code, out, err = run(argv, capsys)
+    assert code == 0, err
+    records = {p.relative_to(results).parts[2:5] for p in results.rglob("seed-0.json")}
+    expected = {(c.name, lv.value, t) for c in SMALL_SUITE.challenges("surrogate")
+                for lv in c.levels for t in ("random", "adr")}  # fmt: skip
+    assert records == expected and len(expected) >= 40
+    assert not list(results.rglob("*.trace.npz")), "a campaign keeps no traces"
+    assert "| random |" in out and (results / "leaderboard" / "leaderboard.md").exists()
+    code, _, err = run(argv, capsys)
+    assert code == 0 and err.count("0 run(s) to do") == 2

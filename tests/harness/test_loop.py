@@ -38,6 +38,16 @@ def test_ok_record_holds_the_protocol_and_a_mastery_curve(results: Path) -> None
     assert int(trace["lengths"].sum()) == record["steps"]
 
 
+def test_record_keeps_returns_to_two_decimals_and_times_each_teacher_call(results: Path) -> None:
+    record = execute(spec(results, teacher="alp-gmm"))
+    returns = np.array([e["returns"] for e in record["evaluations"]])
+    assert np.array_equal(returns, np.round(returns, 2)) and len(np.unique(returns)) > 10
+    timings = record["timings"]
+    assert timings["sample_task_us"] > 0 and timings["update_us"] > 0
+    split = timings["sample_task_us"] + timings["update_us"]
+    assert split == pytest.approx(timings["teacher_us_per_episode"])
+
+
 @pytest.mark.parametrize("teacher", ["random", "alp-gmm"])
 def test_same_seed_same_record_bit_for_bit(tmp_path: Path, teacher: str) -> None:
     first = execute(spec(tmp_path / "a", teacher, challenge="distractors"))

@@ -25,7 +25,11 @@ def _train_on_low_stumps(teacher: SetterSolver, contract, episodes: int) -> None
 def test_requires_success_threshold_and_defaults(contract):
     assert SUCCESS_THRESHOLD in SetterSolver.requires
     teacher = _setter(contract)
-    assert (teacher.update_frequency, teacher.setter_loss_noise_ub, teacher.train_steps) == (50, 0.1, 1)
+    assert (teacher.update_frequency, teacher.setter_loss_noise_ub, teacher.train_steps) == (
+        50,
+        0.1,
+        1,
+    )
     linear = [m for m in teacher._judge if isinstance(m, torch.nn.Linear)]
     assert [m.out_features for m in linear] == [64, 64, 64, 1], "the paper's 3-layer judge"
 
