@@ -118,7 +118,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--checkpoint-every", type=float, default=60.0, metavar="SECONDS")
 
     board = commands.add_parser("leaderboard", help="tables and a figure from run records")
-    board.add_argument("--results", type=Path, default=Path("results/runs"))
+    board.add_argument(
+        "--results",
+        type=Path,
+        action="append",
+        help="records folder; repeatable, e.g. --results results/baselines --results "
+        "results/runs to rank your runs beside the committed baselines (default: results/runs)",
+    )
     board.add_argument("--out", type=Path, default=Path("results/leaderboard"))
     board.add_argument("--format", choices=["md", "csv", "latex"], action="append")
     board.add_argument("--reps", type=_positive_int, default=2000, help="bootstrap resamples")
@@ -239,8 +245,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_leaderboard(args: argparse.Namespace) -> int:
     from leaderboard.publish import publish
 
+    folders = (
+        args.results if isinstance(args.results, Path) else args.results or [Path("results/runs")]
+    )
     written, markdown = publish(
-        args.results, args.out, formats=args.format, reps=args.reps, skip_invalid=args.skip_invalid
+        folders, args.out, formats=args.format, reps=args.reps, skip_invalid=args.skip_invalid
     )
     print(markdown)
     for path in written:

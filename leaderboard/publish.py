@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from harness.storage import atomic_write
@@ -14,7 +15,7 @@ WRITERS = {"md": ("leaderboard.md", to_markdown), "csv": ("leaderboard.csv", to_
 
 
 def publish(
-    results: Path,
+    results: Path | Sequence[Path],
     out: Path,
     formats: list[str] | None = None,
     reps: int = 2000,

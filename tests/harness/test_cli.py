@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,22 @@ def test_run_resume_and_leaderboard(capsys, results: Path, tmp_path: Path) -> No
     assert "| random |" in markdown and "upper-baseline" in markdown
     assert (out / "leaderboard.csv").stat().st_size > 0
     assert (out / "small-surrogate-iqm.png").stat().st_size > 10_000
+
+
+def test_leaderboard_of_several_folders_refuses_a_run_counted_twice(
+    capsys, results: Path, tmp_path: Path
+) -> None:
+    mine = tmp_path / "mine"
+    assert run([*small_run(results), "--teacher", "random"], capsys)[0] == 0
+    assert run([*small_run(mine), "--teacher", "adr", "--level", "high"], capsys)[0] == 0
+    both = ["leaderboard", "--results", str(results), "--results", str(mine), "--reps", "50",
+            "--out", str(tmp_path / "board")]  # fmt: skip
+    code, markdown, _ = run(both, capsys)
+    assert code == 0 and "| random |" in markdown and "| adr |" in markdown
+
+    shutil.copytree(results, mine, dirs_exist_ok=True)
+    code, _, err = run(both, capsys)
+    assert code == 2 and "recorded twice" in err and "seed-0.json" in err
 
 
 def test_corrupt_record_stops_the_leaderboard_and_is_set_aside_on_rerun(

@@ -66,6 +66,7 @@ def test_the_campaign_is_mostly_applicable_runs(committed) -> None:
     assert statuses.count("ok") > 0.75 * len(statuses)
 
 
+@pytest.mark.slow  # ~1 min: 2,000 bootstrap resamples for each of ~400 cells
 def test_the_committed_table_is_what_the_records_give() -> None:
     from leaderboard.runs import runs_frame
     from leaderboard.tables import leaderboard_table, to_markdown
