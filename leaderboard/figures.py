@@ -27,15 +27,15 @@ FIGURE_WIDTHS = {1: 3.3, 2: 7.0}
 
 BASELINE_COLOURS = {
     "random": "#000000",
-    "oracle": "#BBBBBB",
+    "oracle": "#777777",
     "alp-gmm": "#332288",
     "covar-gmm": "#88CCEE",
     "riac": "#44AA99",
     "adr": "#117733",
-    "goal-gan": "#999933",
+    "goalgan": "#999933",
     "spdl": "#DDCC77",
     "setter-solver": "#CC6677",
-    "plr": "#882255",
+    "robust-plr": "#882255",
     "accel": "#AA4499",
     "space": "#EE7733",
 }

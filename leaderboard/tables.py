@@ -31,6 +31,7 @@ REQUIRED_COLUMNS = (
 )
 STATUSES = ("ok", "failed", "not_applicable")
 LEVEL_ORDER = ("none", "low", "high")
+NOT_APPLICABLE_NOTE = "not applicable at this level"
 AGGREGATE = "all challenges"
 """The ``challenge`` label of aggregate rows (``is_aggregate`` tells them apart unambiguously)."""
 
@@ -111,7 +112,7 @@ def _cell_specs(block: pd.DataFrame, metric: str) -> Iterator[Spec]:
         if counts.get("failed", 0) and not len(ok):
             notes = [f"no ok runs ({counts['failed']} failed)"]
         elif not len(ok):
-            notes = ["not applicable at this level"]
+            notes = [NOT_APPLICABLE_NOTE]
         yield {**key, "n_challenges": 1}, counts, scores, notes
 
 
@@ -131,7 +132,7 @@ def _aggregate_specs(block: pd.DataFrame, metric: str) -> Iterator[Spec]:
         dropped = sorted(set(applicable["seed"]) - set(common))
         key = {"challenge": AGGREGATE, "is_aggregate": True, "teacher": teacher}
         if not challenges:
-            notes = ["not applicable at this level"]
+            notes = [NOT_APPLICABLE_NOTE]
             yield {**key, "n_challenges": 0}, runs["status"].value_counts(), None, notes
             continue
         notes = [
@@ -332,15 +333,26 @@ def to_markdown(table: pd.DataFrame) -> str:
         for t in teachers:
             cells = [grid[t].get(c, "--") for c in columns]
             out.append("| " + " | ".join([_md_escape(t), *cells, _run_counts(rows, t)]) + " |")
-        notes = rows[rows["notes"] != ""]
-        if len(notes):
-            out.append("")
-            out += [
-                f"- {_md_escape(r['teacher'])} ({r['challenge']}): {r['notes']}"
-                for _, r in notes.iterrows()
-            ]
+        notes = _grouped_notes(rows)
+        if notes:
+            out += ["", *notes]
         out.append("")
     return "\n".join(out)
+
+
+def _grouped_notes(rows: pd.DataFrame) -> list[str]:
+    """One line per teacher and note, naming the columns it applies to.
+
+    "Not applicable" is left out: the ``n/a`` cells and the legend already say it.
+    """
+    shown = rows[(rows["notes"] != "") & (rows["notes"] != NOT_APPLICABLE_NOTE)]
+    columns: dict[tuple[str, str], list[str]] = {}
+    for _, r in shown.iterrows():
+        columns.setdefault((r["teacher"], r["notes"]), []).append(r["challenge"])
+    return [
+        f"- {_md_escape(teacher)} ({', '.join(where)}): {note}"
+        for (teacher, note), where in columns.items()
+    ]
 
 
 def _md_escape(text: str) -> str:

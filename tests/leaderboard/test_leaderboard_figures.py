@@ -3,6 +3,7 @@
 import matplotlib.image
 import pytest
 
+from harness import registry
 from leaderboard.figures import (
     BASELINE_COLOURS,
     curves_figure,
@@ -69,6 +70,7 @@ def test_teacher_keeps_its_colour_across_figures_with_different_teachers(runs_fa
 
 def test_baselines_have_distinct_fixed_colours_and_aliases_match():
     assert len(set(BASELINE_COLOURS.values())) == len(BASELINE_COLOURS) == 12
+    assert set(BASELINE_COLOURS) == set(registry.names(registry.TEACHERS)), "by registered name"
     assert teacher_colour("ALP_GMM") == teacher_colour("alp-gmm") == BASELINE_COLOURS["alp-gmm"]
 
 

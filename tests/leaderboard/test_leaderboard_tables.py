@@ -158,6 +158,15 @@ def test_markdown_marks_not_applicable_cells(runs):
     text = to_markdown(leaderboard_table(runs, reps=REPS))
     line = next(x for x in text.splitlines() if x.startswith("| alp-gmm |"))
     assert line == "| alp-gmm | n/a | n/a | n/a | 0/0/10 |"
+    assert "not applicable at this level" not in text, "the n/a cells say it once"
+
+
+def test_markdown_notes_name_a_teacher_once_per_note(runs):
+    runs.loc[(runs["teacher"] == "random") & (runs["level"] == "none"), "status"] = "failed"
+    text = to_markdown(leaderboard_table(runs, reps=REPS))
+    block = text.split("expert knowledge: none")[1].split("###")[0]
+    random_notes = [x for x in block.splitlines() if x.startswith("- random (")]
+    assert "- random (mostly-trivial, rugged): no ok runs (5 failed)" in random_notes
 
 
 def test_csv_parses_back_to_the_table(runs, tmp_path):
