@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from harness.challenge import canonical_json, sha256_hex
 from harness.records import RecordError, iter_record_files, mastered_curve, read_record
 
 RUN_KEY = ["suite", "tier", "challenge", "level", "teacher", "seed"]
@@ -20,10 +21,13 @@ def runs_frame(results: Path | Sequence[Path], skip_invalid: bool = False) -> pd
     without copying it. An invalid record stops the leaderboard with an error
     naming the file, since a table silently missing a run is worse than no table;
     ``skip_invalid`` turns that into a warning for users who want the rest anyway.
-    A run recorded in two folders is refused: it would count twice.
+    A run recorded in two folders counts once when both records hold the same
+    result (runs are deterministic, so a re-run of the same code does), and is
+    refused, naming both files, when they differ.
     """
     folders = [results] if isinstance(results, Path) else list(results)
-    rows, sources = [], []
+    rows = []
+    seen: dict[tuple, tuple[str, Path]] = {}  # run -> (fingerprint of its result, its file)
     for folder in folders:
         for path in iter_record_files(folder):
             try:
@@ -33,22 +37,29 @@ def runs_frame(results: Path | Sequence[Path], skip_invalid: bool = False) -> pd
                     raise
                 warnings.warn(f"skipped invalid record: {exc}", stacklevel=2)
                 continue
-            rows.append(_row(doc))
-            sources.append(path)
+            row = _row(doc)
+            run, fingerprint = tuple(row[k] for k in RUN_KEY), _result_fingerprint(doc)
+            if run in seen:
+                if seen[run][0] != fingerprint:
+                    raise RecordError(
+                        f"one run has two different records ({seen[run][1]} and {path}); "
+                        "keep the one you trust and move the other away"
+                    )
+                continue  # the same deterministic result twice: count it once
+            seen[run] = (fingerprint, path)
+            rows.append(row)
     if not rows:
         raise FileNotFoundError(
             f"no run records under {', '.join(map(str, folders))}; run "
             "`teachbench run --teacher NAME` or `teachbench quickstart` first"
         )
-    frame = pd.DataFrame(rows)
-    twice = frame.duplicated(RUN_KEY, keep=False)
-    if twice.any():
-        first, second = (sources[i] for i in frame.index[twice][:2])
-        raise RecordError(
-            f"the same run is recorded twice ({first} and {second}); "
-            "give each run's folder once, or move one of the records away"
-        )
-    return frame
+    return pd.DataFrame(rows)
+
+
+def _result_fingerprint(doc: dict) -> str:
+    """What a re-run of the same code reproduces: not timings, provenance or the digest."""
+    kept = {k: v for k, v in doc.items() if k not in ("timings", "provenance", "digest", "trace")}
+    return sha256_hex(canonical_json(kept))
 
 
 def _row(doc: dict) -> dict:

@@ -10,6 +10,7 @@ import pytest
 from teachbench_testkit import SMALL_SUITE
 
 from harness.cli import main
+from harness.records import write_record
 
 SUITE = "teachbench_testkit:SMALL_SUITE"
 
@@ -66,7 +67,7 @@ def test_run_resume_and_leaderboard(capsys, results: Path, tmp_path: Path) -> No
     assert (out / "small-surrogate-iqm.png").stat().st_size > 10_000
 
 
-def test_leaderboard_of_several_folders_refuses_a_run_counted_twice(
+def test_leaderboard_of_several_folders_counts_a_repeated_run_once_and_refuses_a_conflict(
     capsys, results: Path, tmp_path: Path
 ) -> None:
     mine = tmp_path / "mine"
@@ -76,10 +77,19 @@ def test_leaderboard_of_several_folders_refuses_a_run_counted_twice(
             "--out", str(tmp_path / "board")]  # fmt: skip
     code, markdown, _ = run(both, capsys)
     assert code == 0 and "| random |" in markdown and "| adr |" in markdown
+    assert "1/0/0" not in markdown
 
-    shutil.copytree(results, mine, dirs_exist_ok=True)
+    shutil.copytree(results, mine, dirs_exist_ok=True)  # the same runs, re-run elsewhere
+    code, again, _ = run(both, capsys)
+    assert code == 0 and again == markdown, "an identical run counts once"
+
+    record = next(mine.rglob("random/seed-1.json"))
+    doc = json.loads(record.read_text())
+    doc["episodes"] += 1  # another result, still a valid record
+    write_record(record, {k: v for k, v in doc.items() if k not in ("digest", "schema_version")})
     code, _, err = run(both, capsys)
-    assert code == 2 and "recorded twice" in err and "seed-0.json" in err
+    assert code == 2 and "two different records" in err
+    assert err.count("random/seed-1.json") == 2, "names both files of that run"
 
 
 def test_corrupt_record_stops_the_leaderboard_and_is_set_aside_on_rerun(
