@@ -27,7 +27,7 @@ def runs_frame(results: Path | Sequence[Path], skip_invalid: bool = False) -> pd
     """
     folders = [results] if isinstance(results, Path) else list(results)
     rows = []
-    seen: dict[tuple, tuple[str, Path]] = {}  # run -> (fingerprint of its result, its file)
+    seen: dict[tuple, Path] = {}  # run -> the file that recorded it
     for folder in folders:
         for path in iter_record_files(folder):
             try:
@@ -38,15 +38,15 @@ def runs_frame(results: Path | Sequence[Path], skip_invalid: bool = False) -> pd
                 warnings.warn(f"skipped invalid record: {exc}", stacklevel=2)
                 continue
             row = _row(doc)
-            run, fingerprint = tuple(row[k] for k in RUN_KEY), _result_fingerprint(doc)
-            if run in seen:
-                if seen[run][0] != fingerprint:
+            run = tuple(row[k] for k in RUN_KEY)
+            if run in seen:  # rare: fingerprint only then, re-reading the first record
+                if _result_fingerprint(read_record(seen[run])) != _result_fingerprint(doc):
                     raise RecordError(
-                        f"one run has two different records ({seen[run][1]} and {path}); "
+                        f"one run has two different records ({seen[run]} and {path}); "
                         "keep the one you trust and move the other away"
                     )
                 continue  # the same deterministic result twice: count it once
-            seen[run] = (fingerprint, path)
+            seen[run] = path
             rows.append(row)
     if not rows:
         raise FileNotFoundError(
