@@ -10,14 +10,12 @@ from types import MappingProxyType
 from typing import Any
 
 import numpy as np
-
-from harness.knowledge import ExpertKnowledge, GaussianDistribution, Level
-from harness.mapping import Identity, TaskMapping
-from harness.space import TaskSpace
+from teachbench.harness.knowledge import ExpertKnowledge, GaussianDistribution, Level
+from teachbench.harness.mapping import Identity, TaskMapping
+from teachbench.harness.space import TaskSpace
 
 #: Bump when the run loop changes in a way that changes results.
 HARNESS_PROTOCOL_VERSION = 1
-TIERS = ("surrogate", "smoke", "full")
 
 
 def canonical_json(data: Any) -> str:
@@ -77,11 +75,11 @@ class Challenge:
     test_set: TestSet
     budget_steps: int
     eval_every_steps: int
+    mastery_threshold: float  # a task is mastered when its return is above it (strict >)
+    reward_range: tuple[float, float]  # the returns' scale, told to teachers at level "low"
     mapping: TaskMapping = field(default_factory=Identity)
     env_kwargs: Mapping[str, Any] = field(default_factory=dict)
     student_kwargs: Mapping[str, Any] = field(default_factory=dict)
-    mastery_threshold: float = 230.0
-    reward_range: tuple[float, float] = (-150.0, 350.0)
     reset_every_steps: int | None = None
     max_episode_steps: int = 2000
     levels: tuple[Level, ...] = (Level.NONE, Level.LOW, Level.HIGH)

@@ -15,15 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from harness.errors import TaskValidationError
-from harness.knowledge import ExpertKnowledge, GaussianDistribution, Level
-from harness.outcome import Episode, grade
-from harness.runspec import resolve_teacher
-from harness.space import TaskSpace
-from harness.storage import load_state, save_state
-from harness.teacher import Teacher
-from harness.validation import TaskValidator
+from teachbench.harness.errors import TaskValidationError
+from teachbench.harness.knowledge import ExpertKnowledge, GaussianDistribution, Level
+from teachbench.harness.outcome import Episode, grade
+from teachbench.harness.runspec import resolve_teacher
+from teachbench.harness.space import TaskSpace
+from teachbench.harness.storage import load_state, save_state
+from teachbench.harness.teacher import Teacher
+from teachbench.harness.validation import TaskValidator
 
 #: Episodes per phase: enough for teachers that refit every few hundred episodes.
 EPISODES = 400
@@ -31,12 +30,14 @@ RESUME_AT = 250
 #: Amortised teacher time per episode above which the check warns (a 20M-step run has ~20k).
 SLOW_MS = 5.0
 
+#: The probe student's return scale (Stump Tracks' numbers, so teachers see familiar values).
+PROBE_REWARD_RANGE, PROBE_THRESHOLD = (-150.0, 350.0), 230.0
 PROBE_SPACE = TaskSpace(["height", "spacing", "distractor"], [0.0, 0.0, -1.0], [3.0, 6.0, 1.0])
 PROBE_KNOWLEDGE = ExpertKnowledge(
     Level.HIGH,
     PROBE_SPACE,
-    reward_range=(-150.0, 350.0),
-    success_threshold=230.0,
+    reward_range=PROBE_REWARD_RANGE,
+    success_threshold=PROBE_THRESHOLD,
     initial_distribution=GaussianDistribution(mean=(0.0, 6.0, 0.0), std=(0.3, 0.6, 0.2)),
 )
 
@@ -64,7 +65,7 @@ def _drive(
         task = validate(teacher.sample_task(), episode)
         middle = time.perf_counter()
         played = Episode(_probe_return(task, episode) + rng.normal(0, 5), 1000, 0.0)
-        outcome = grade(played, 230.0, (-150.0, 350.0))
+        outcome = grade(played, PROBE_THRESHOLD, PROBE_REWARD_RANGE)
         restart = time.perf_counter()
         teacher.update(task, outcome)
         spent += (middle - start) + (time.perf_counter() - restart)
@@ -81,7 +82,9 @@ def check_teacher(entry: str, hyperparameters: dict[str, Any] | None = None) -> 
     except LookupError as exc:
         return [CheckResult("api", False, str(exc).strip("'\""))]
     cls = resolved.obj
-    results.append(CheckResult("api", True, f"{resolved.entry_point} implements harness.Teacher"))
+    results.append(
+        CheckResult("api", True, f"{resolved.entry_point} implements teachbench.Teacher")
+    )
     validate = TaskValidator(PROBE_SPACE, resolved.name)
 
     def build(seed: int) -> Teacher:

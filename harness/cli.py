@@ -9,12 +9,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from harness import registry
-from harness.executors.local import default_workers, run_local
-from harness.plan import plan_runs
-from harness.records import RecordError
-from harness.runspec import resolve_suite
-from harness.seeding import parse_seeds
+from teachbench.harness import registry
+from teachbench.harness.executors.local import default_workers, run_local
+from teachbench.harness.plan import plan_runs
+from teachbench.harness.records import RecordError
+from teachbench.harness.runspec import resolve_suite
+from teachbench.harness.seeding import parse_seeds
+from teachbench.harness.vocabulary import Level, Status, Tier
 
 TIER_TIMEOUT_S = {"surrogate": 600.0, "smoke": 3600.0, "full": None}
 QUICKSTART_TEACHERS = ("alp-gmm", "random")  # slowest first keeps every worker busy
@@ -87,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     campaign.add_argument("--teacher", action="append", help="repeatable; default: all registered")
     campaign.add_argument("--suite", default="teachmyagent")
-    campaign.add_argument("--tier", default="surrogate", choices=["surrogate", "smoke", "full"])
+    campaign.add_argument("--tier", default=Tier.SURROGATE, choices=[t.value for t in Tier])
     campaign.add_argument("--seeds", type=_seeds, default=parse_seeds("0-7"))
     campaign.add_argument("--results", type=Path, default=Path("results/baselines"))
     campaign.add_argument("--workers", type=_positive_int, default=default_workers())
@@ -95,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     listing = commands.add_parser("list", help="list registered teachers, students, suites...")
     listing.add_argument("what", choices=["teachers", "students", "suites", "challenges"])
-    listing.add_argument("--tier", default="surrogate")
+    listing.add_argument("--tier", default=Tier.SURROGATE, choices=[t.value for t in Tier])
 
     run = commands.add_parser("run", help="run a teacher on a suite")
     run.add_argument(
@@ -106,8 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--suite", default="teachmyagent")
     run.add_argument("--challenge", action="append", help="repeatable; default: all")
-    run.add_argument("--level", action="append", choices=["none", "low", "high"])
-    run.add_argument("--tier", default="surrogate", choices=["surrogate", "smoke", "full"])
+    run.add_argument("--level", action="append", choices=[v.value for v in Level])
+    run.add_argument("--tier", default=Tier.SURROGATE, choices=[t.value for t in Tier])
     run.add_argument("--seeds", type=_seeds, help="e.g. 0-15 or 0,3,5-7; default: the suite's")
     run.add_argument("--results", type=Path, default=Path("results/runs"))
     run.add_argument("--executor", default="local", choices=["local"])
@@ -223,7 +224,7 @@ def execute_plan(
         timeout_s=timeout,
         checkpoint_every_s=getattr(args, "checkpoint_every", 60.0),
     )
-    failed = [r for r in results if r.status == "failed"]
+    failed = [r for r in results if r.status == Status.FAILED]
     for result in failed:
         print(f"FAILED {result.spec.label()}: {_one_line(Exception(result.message))}")
     return len(failed)
@@ -243,7 +244,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_leaderboard(args: argparse.Namespace) -> int:
-    from leaderboard.publish import publish
+    from teachbench.leaderboard.publish import publish
 
     folders = (
         args.results if isinstance(args.results, Path) else args.results or [Path("results/runs")]
@@ -291,7 +292,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from harness.checker import check_teacher
+    from teachbench.harness.checker import check_teacher
 
     results = check_teacher(args.teacher, dict(args.hp))
     for result in results:

@@ -9,17 +9,12 @@ the teacher crash or silently fall back.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 import numpy as np
+from teachbench.harness.space import TaskSpace
+from teachbench.harness.vocabulary import Level
 
-from harness.space import TaskSpace
-
-
-class Level(StrEnum):
-    NONE = "none"
-    LOW = "low"
-    HIGH = "high"
+__all__ = ["ExpertKnowledge", "GaussianDistribution", "Level"]
 
 
 #: Names a teacher may list in ``requires``.

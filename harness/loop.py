@@ -14,18 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from harness.errors import RunFailure
-from harness.knowledge import VALUE_ESTIMATE
-from harness.outcome import Episode, grade
-from harness.provenance import provenance
-from harness.records import RETURN_DECIMALS, mastered_percent, trace_path, write_record
-from harness.runspec import ResolvedRun, RunSpec, resolve_run, teacher_identity
-from harness.seeding import run_streams
-from harness.storage import load_state, save_state
-from harness.student import Student
-from harness.teacher import Teacher
-from harness.validation import TaskValidator, check_returns
+from teachbench.harness.errors import RunFailure
+from teachbench.harness.knowledge import VALUE_ESTIMATE
+from teachbench.harness.outcome import Episode, grade
+from teachbench.harness.provenance import provenance
+from teachbench.harness.records import RETURN_DECIMALS, mastered_percent, trace_path, write_record
+from teachbench.harness.runspec import ResolvedRun, RunSpec, resolve_run, teacher_identity
+from teachbench.harness.seeding import run_streams
+from teachbench.harness.storage import load_state, save_state
+from teachbench.harness.student import Student
+from teachbench.harness.teacher import Teacher
+from teachbench.harness.validation import TaskValidator, check_returns
+from teachbench.harness.vocabulary import Status
 
 #: Indices into the heartbeat an executor watches (shared memory across processes).
 PHASE, EPISODE, STEPS = 0, 1, 2
@@ -73,7 +73,7 @@ def execute(
     base = _record_base(run, started)
     missing = _missing_requirements(run)
     if missing:
-        doc = {**base, "status": "not_applicable", "reason": missing}
+        doc = {**base, "status": Status.NOT_APPLICABLE, "reason": missing}
     else:
         doc = _run_guarded(run, base, heartbeat, checkpoint_every_s)
     heartbeat[PHASE] = len(PHASES) - 1
@@ -121,7 +121,7 @@ def _record_base(run: ResolvedRun, started: float) -> dict[str, Any]:
         "teacher": teacher_identity(run),
         "student": {"name": challenge.student, "kwargs": dict(challenge.student_kwargs)},
         "budget_steps": challenge.budget_steps,
-        "status": "ok",
+        "status": Status.OK,
         "error": None,
         "reason": None,
         "steps": 0,
@@ -146,10 +146,10 @@ def _run_guarded(
     try:
         return _run(run, base, heartbeat, checkpoint_every_s)
     except RunFailure as exc:
-        return {**base, "status": "failed", "error": _error(exc, exc.where)}
+        return {**base, "status": Status.FAILED, "error": _error(exc, exc.where)}
     except Exception as exc:  # a bug in a teacher or student must not stop other runs
         where = PHASES[heartbeat[PHASE]]
-        return {**base, "status": "failed", "error": _error(exc, where)}
+        return {**base, "status": Status.FAILED, "error": _error(exc, where)}
 
 
 def _error(exc: BaseException, where: str) -> dict[str, str]:
@@ -180,6 +180,7 @@ def _run(
         challenge.env_space,
         dict(challenge.env_kwargs),
         streams.student,
+        mastery_threshold=challenge.mastery_threshold,
         **challenge.student_kwargs,
     )
     if VALUE_ESTIMATE in teacher.requires:
@@ -247,7 +248,7 @@ def _checked(played: Episode, max_len: int, student_name: str) -> Episode:
     if not isinstance(played, Episode):
         raise RunFailure(
             f"student {student_name!r} run_episode()",
-            f"returned {type(played).__name__}; expected harness.outcome.Episode",
+            f"returned {type(played).__name__}; expected teachbench.harness.outcome.Episode",
         )
     if not np.isfinite(played.episodic_return) or not 1 <= played.length <= max_len:
         raise RunFailure(

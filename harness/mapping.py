@@ -12,8 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-
-from harness.space import TaskSpace
+from teachbench.harness.space import TaskSpace
 
 TaskMap = Callable[[np.ndarray], np.ndarray]
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.challenge import Suite
-from harness.records import RecordError, read_record
-from harness.runspec import RunSpec, resolve_student, resolve_suite, resolve_teacher
+from teachbench.harness.challenge import Suite
+from teachbench.harness.records import RecordError, read_record
+from teachbench.harness.runspec import RunSpec, resolve_student, resolve_suite, resolve_teacher
 
 
 @dataclass

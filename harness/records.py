@@ -20,14 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from harness.challenge import canonical_json, sha256_hex
-from harness.storage import atomic_write
+from teachbench.harness.challenge import canonical_json, sha256_hex
+from teachbench.harness.storage import atomic_write
+from teachbench.harness.vocabulary import Level, Status, Tier
 
 SCHEMA_VERSION = 2
 #: Evaluation returns are rounded to this many decimals when recorded.
 RETURN_DECIMALS = 2
-STATUSES = ("ok", "failed", "not_applicable")
 RECORD_SUFFIX = ".json"
 TRACE_SUFFIX = ".trace.npz"
 
@@ -120,12 +119,12 @@ _TOP: dict[str, Check] = {
     "schema_version": lambda v: v == SCHEMA_VERSION,
     "protocol": lambda v: isinstance(v, dict),
     "challenge": _is_str,
-    "level": lambda v: v in ("none", "low", "high"),
+    "level": lambda v: v in tuple(Level),
     "seed": lambda v: _is_int(v) and v >= 0,
     "teacher": lambda v: isinstance(v, dict),
     "student": lambda v: isinstance(v, dict),
     "budget_steps": lambda v: _is_int(v) and v > 0,
-    "status": lambda v: v in STATUSES,
+    "status": lambda v: v in tuple(Status),
     "error": _opt(lambda v: isinstance(v, dict)),
     "reason": _opt(_is_str),
     "steps": lambda v: _is_int(v) and v >= 0,
@@ -142,7 +141,7 @@ _TOP: dict[str, Check] = {
 _PROTOCOL = {
     "suite": _is_str,
     "suite_version": _is_str,
-    "tier": _is_str,
+    "tier": lambda v: v in tuple(Tier),
     "hash": _is_str,
     "mastery_threshold": _is_num,
 }
@@ -181,11 +180,11 @@ def validate(doc: Any, source: str) -> None:
             "after it was written; restore it or delete it and re-run that run"
         )
     status = doc["status"]
-    if status == "failed" and not doc["error"]:
+    if status == Status.FAILED and not doc["error"]:
         raise RecordError(f"{source}: a failed record must carry its error")
-    if status == "not_applicable" and not doc["reason"]:
+    if status == Status.NOT_APPLICABLE and not doc["reason"]:
         raise RecordError(f"{source}: a not_applicable record must carry its reason")
-    if status == "ok":
+    if status == Status.OK:
         _validate_evaluations(doc, source)
 
 

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness import registry
-from harness.challenge import Challenge, Suite, canonical_json, sha256_hex
-from harness.errors import RunFailure
-from harness.knowledge import ALL_REQUIREMENTS
-from harness.records import record_path
-from harness.student import Student
-from harness.teacher import Teacher
+from teachbench.harness import registry
+from teachbench.harness.challenge import Challenge, Suite, canonical_json, sha256_hex
+from teachbench.harness.errors import RunFailure
+from teachbench.harness.knowledge import ALL_REQUIREMENTS
+from teachbench.harness.records import record_path
+from teachbench.harness.student import Student
+from teachbench.harness.teacher import Teacher
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def resolve_teacher(name: str) -> registry.Resolved:
     cls = resolved.obj
     if not (inspect.isclass(cls) and issubclass(cls, Teacher)):
         raise registry.RegistryError(
-            f"teacher {name!r} resolves to {cls!r}, which is not a subclass of harness.Teacher"
+            f"teacher {name!r} resolves to {cls!r}, which is not a subclass of teachbench.Teacher"
         )
     if inspect.isabstract(cls):
         missing = ", ".join(sorted(cls.__abstractmethods__))
@@ -95,7 +95,7 @@ def resolve_teacher(name: str) -> registry.Resolved:
 def resolve_student(name: str) -> registry.Resolved:
     resolved = registry.resolve(registry.STUDENTS, name)
     if not (inspect.isclass(resolved.obj) and issubclass(resolved.obj, Student)):
-        raise registry.RegistryError(f"student {name!r} is not a subclass of harness.Student")
+        raise registry.RegistryError(f"student {name!r} is not a subclass of teachbench.Student")
     return resolved
 
 

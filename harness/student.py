@@ -6,9 +6,8 @@ from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
 import numpy as np
-
-from harness.outcome import Episode
-from harness.space import TaskSpace
+from teachbench.harness.outcome import Episode
+from teachbench.harness.space import TaskSpace
 
 
 class Student(ABC):
@@ -29,11 +28,16 @@ class Student(ABC):
         env_space: TaskSpace,
         env_kwargs: dict[str, Any],
         rng: np.random.Generator,
+        *,
+        mastery_threshold: float,
         **kwargs: Any,
     ):
         """Build the learner for one environment (or surrogate landscape).
 
-        ``env_space`` is the box of environment parameters the challenge can ask for.
+        ``env_space`` is the box of environment parameters the challenge can ask for;
+        ``mastery_threshold`` is the challenge's (a task is mastered when its return is above
+        it), for students whose diagnostics or return scale depend on it. ``kwargs`` are the
+        challenge's ``student_kwargs``.
         """
 
     @abstractmethod

@@ -8,10 +8,9 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
-
-from harness.knowledge import ExpertKnowledge
-from harness.outcome import Outcome
-from harness.space import TaskSpace
+from teachbench.harness.knowledge import ExpertKnowledge
+from teachbench.harness.outcome import Outcome
+from teachbench.harness.space import TaskSpace
 
 
 class Teacher(ABC):
@@ -22,12 +21,20 @@ class Teacher(ABC):
     generator, seeds it from the run's seed and saves its state in checkpoints,
     so ``state_dict`` only needs the teacher's learning state.
 
-    ``requires`` lists what the teacher needs (see ``harness.knowledge``); where
+    ``requires`` lists what the teacher needs (see ``teachbench.harness.knowledge``); where
     the challenge level or the student cannot provide it, the run is recorded as
     ``not_applicable`` rather than started.
     """
 
     requires: ClassVar[frozenset[str]] = frozenset()
+    #: How people read the method's name ("ALP-GMM"), in error messages and figure legends. Records
+    #: and tables key a teacher by its registry name (``alp-gmm``), which is a slug.
+    display_name: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.__dict__.get("display_name"):
+            cls.display_name = cls.__name__
 
     def __init__(self, space: TaskSpace, knowledge: ExpertKnowledge, rng: np.random.Generator):
         self.space = space

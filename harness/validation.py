@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-
-from harness.errors import RunFailure, TaskValidationError
-from harness.space import TaskSpace
+from teachbench.harness.errors import RunFailure, TaskValidationError
+from teachbench.harness.space import TaskSpace
 
 #: Slack on the bounds, relative to each dimension's width: float32 tasks at
 #: the edge of a float64 box must not count as out of bounds.

@@ -1,18 +1,18 @@
 """Leaderboard: rliable statistics, tables and paper-ready figures from teachbench run records.
 
-The entry point is a pandas frame with one row per run (see ``leaderboard.tables``):
+The entry point is a pandas frame with one row per run (see ``teachbench.leaderboard.tables``):
 ``leaderboard_table`` turns it into a long table that the writers (Markdown, CSV, LaTeX) and
 ``plot_interval_estimates`` render; ``plot_curves`` draws %-mastered curves from the runs.
 """
 
-from leaderboard.figures import plot_curves, plot_interval_estimates, teacher_colour
-from leaderboard.stats import (
+from teachbench.leaderboard.figures import plot_curves, plot_interval_estimates, teacher_colour
+from teachbench.leaderboard.stats import (
     interval_estimates,
     probability_of_improvement,
     seeded_global_rng,
     welch_ratio_to_baseline,
 )
-from leaderboard.tables import (
+from teachbench.leaderboard.tables import (
     leaderboard_table,
     ratio_to_random_table,
     to_csv,

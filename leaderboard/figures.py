@@ -18,9 +18,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import EngFormatter
-
-from leaderboard.stats import derive_seed, iqm_curve
-from leaderboard.tables import AGGREGATE, LEVEL_ORDER, validate_runs
+from teachbench.leaderboard.stats import derive_seed, iqm_curve
+from teachbench.leaderboard.tables import AGGREGATE, LEVEL_ORDER, validate_runs
 
 FIGURE_WIDTHS = {1: 3.3, 2: 7.0}
 """Figure width in inches for a one- and a two-column paper layout."""
@@ -112,7 +111,7 @@ def _levels(values: pd.Series) -> list[str]:
 def interval_figure(table: pd.DataFrame, columns: int = 2) -> Figure:
     """IQM point and CI bar per teacher, one panel per challenge and one for the aggregate.
 
-    ``table`` is a :func:`leaderboard.tables.leaderboard_table`. Teachers are ordered by mean
+    ``table`` is a :func:`teachbench.leaderboard.tables.leaderboard_table`. Teachers are ordered by mean
     aggregate IQM, best on top. Several expert-knowledge levels share a panel, told apart by
     marker and a small vertical offset.
     """

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from harness.storage import atomic_write
-from leaderboard.figures import plot_curves, plot_interval_estimates
-from leaderboard.runs import runs_frame
-from leaderboard.tables import leaderboard_table, to_csv, to_latex, to_markdown
+from teachbench.harness.storage import atomic_write
+from teachbench.leaderboard.figures import plot_curves, plot_interval_estimates
+from teachbench.leaderboard.runs import runs_frame
+from teachbench.leaderboard.tables import leaderboard_table, to_csv, to_latex, to_markdown
 
 WRITERS = {"md": ("leaderboard.md", to_markdown), "csv": ("leaderboard.csv", to_csv),
            "latex": ("leaderboard.tex", to_latex)}  # fmt: skip

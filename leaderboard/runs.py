@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
-
-from harness.challenge import canonical_json, sha256_hex
-from harness.records import RecordError, iter_record_files, mastered_curve, read_record
+from teachbench.harness.challenge import canonical_json, sha256_hex
+from teachbench.harness.records import RecordError, iter_record_files, mastered_curve, read_record
 
 RUN_KEY = ["suite", "tier", "challenge", "level", "teacher", "seed"]
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-from leaderboard.stats import interval_estimates, welch_ratio_to_baseline
+from teachbench.harness.vocabulary import Level, Status
+from teachbench.leaderboard.stats import interval_estimates, welch_ratio_to_baseline
 
 REQUIRED_COLUMNS = (
     "suite",
@@ -29,8 +29,8 @@ REQUIRED_COLUMNS = (
     "final_mastered",
     "auc",
 )
-STATUSES = ("ok", "failed", "not_applicable")
-LEVEL_ORDER = ("none", "low", "high")
+STATUSES = tuple(Status)
+LEVEL_ORDER = tuple(Level)
 NOT_APPLICABLE_NOTE = "not applicable at this level"
 AGGREGATE = "all challenges"
 """The ``challenge`` label of aggregate rows (``is_aggregate`` tells them apart unambiguously)."""
@@ -109,7 +109,7 @@ def _cell_specs(block: pd.DataFrame, metric: str) -> Iterator[Spec]:
         key = {"challenge": challenge, "is_aggregate": False, "teacher": teacher}
         scores = ok[metric].to_numpy(dtype=float) if len(ok) else None
         notes = []
-        if counts.get("failed", 0) and not len(ok):
+        if counts.get(Status.FAILED, 0) and not len(ok):
             notes = [f"no ok runs ({counts['failed']} failed)"]
         elif not len(ok):
             notes = [NOT_APPLICABLE_NOTE]
@@ -124,7 +124,7 @@ def _aggregate_specs(block: pd.DataFrame, metric: str) -> Iterator[Spec]:
     """
     level_challenges = sorted(block["challenge"].unique())
     for teacher, runs in block.groupby("teacher", sort=True):
-        applicable = runs[runs["status"] != "not_applicable"]
+        applicable = runs[runs["status"] != Status.NOT_APPLICABLE]
         challenges = sorted(applicable["challenge"].unique())
         ok = applicable[applicable["status"] == "ok"]
         per_challenge = [set(ok.loc[ok["challenge"] == c, "seed"]) for c in challenges]
@@ -161,8 +161,8 @@ def _row(spec: Spec, block: dict, reps: int, seed: int, confidence: float) -> di
         **block,
         **key,
         "n_runs": 0 if scores is None else len(scores),
-        "n_failed": int(counts.get("failed", 0)),
-        "n_not_applicable": int(counts.get("not_applicable", 0)),
+        "n_failed": int(counts.get(Status.FAILED, 0)),
+        "n_not_applicable": int(counts.get(Status.NOT_APPLICABLE, 0)),
         "iqm": math.nan,
         "iqm_low": math.nan,
         "iqm_high": math.nan,
@@ -222,7 +222,7 @@ def ratio_to_random_table(
     """TeachMyAgent's radar numbers: per cell, each teacher's mean over the baseline's mean.
 
     ``better`` is the paper's star (mean above the baseline's and Welch's p < ``alpha``); see
-    :func:`leaderboard.stats.welch_ratio_to_baseline`. A cell where the baseline has no ok run
+    :func:`teachbench.leaderboard.stats.welch_ratio_to_baseline`. A cell where the baseline has no ok run
     has no reference: its teachers get NaN ratios and a note instead of being left out.
     """
     validate_runs(frame)

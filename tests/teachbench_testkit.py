@@ -11,12 +11,11 @@ import os
 import time
 
 import numpy as np
-
-from baselines.teachers.random_teacher import RandomTeacher
-from harness import Outcome
-from harness.challenge import Suite
-from harness.knowledge import REWARD_RANGE
-from tasks.suites.teachmyagent import surrogate_challenges
+from teachbench.baselines.teachers.random_teacher import RandomTeacher
+from teachbench.harness import Outcome
+from teachbench.harness.challenge import Suite
+from teachbench.harness.knowledge import REWARD_RANGE
+from teachbench.tasks.suites.teachmyagent import surrogate_challenges
 
 SMALL_BUDGET = 2_000_000
 

@@ -4,7 +4,7 @@ Parker-Holder, Jiang, Dennis, Samvelyan, Foerster, Grefenstette, Rocktäschel.
 "Evolving Curricula with Regret-Based Environment Design". ICML 2022
 (arXiv 2203.01302).
 
-ACCEL is Robust PLR (see ``baselines.teachers.plr``) plus an editor: after each
+ACCEL is Robust PLR (see ``teachbench.baselines.teachers.plr``) plus an editor: after each
 replayed episode, the replayed task is mutated and the child is the next task
 played; it is scored like any new task and enters the buffer if its score earns
 a place. Curricula thus grow by small steps from tasks already at the frontier.
@@ -25,9 +25,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
-from baselines.teachers.plr import RobustPLR
-from harness import ExpertKnowledge, Outcome, TaskSpace, check_param
+from teachbench.baselines.teachers.plr import RobustPLR
+from teachbench.harness import ExpertKnowledge, Outcome, TaskSpace, check_param
 
 
 class ACCEL(RobustPLR):

@@ -32,9 +32,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
-from harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
-from harness.knowledge import REWARD_RANGE
+from teachbench.harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
+from teachbench.harness.knowledge import REWARD_RANGE
 
 #: Where TeachMyAgent's thresholds (0, 180) sit in Stump Tracks' reward range (-150, 350).
 DEFAULT_THRESHOLD_FRACTIONS = (0.3, 0.66)
@@ -42,6 +41,8 @@ DEFAULT_THRESHOLD_FRACTIONS = (0.3, 0.66)
 
 class ADR(Teacher):
     """ADR (see the module docstring for the paper and hyper-parameters)."""
+
+    display_name = "ADR"
 
     requires = frozenset({REWARD_RANGE})
 
@@ -57,7 +58,7 @@ class ADR(Teacher):
         queue_len: int = 10,
     ):
         super().__init__(space, knowledge, rng)
-        name = "ADR"
+        name = self.display_name
         self.step_size = check_param(name, "step_size", step_size, float, low=0.0)
         if self.step_size == 0.0:
             raise ValueError(f"{name}: hyper-parameter 'step_size' must be > 0, got {step_size!r}")

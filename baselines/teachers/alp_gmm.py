@@ -11,7 +11,7 @@ AIC is kept; tasks are then drawn from a component picked in proportion to its
 mean ALP, or uniformly with probability ``random_task_ratio``.
 
 Defaults are TeachMyAgent's benchmark values: ``fit_rate`` 150, 5% random tasks,
-k in 2..9, AIC, one EM initialisation (``baselines.teachers.gmm``: the same EM
+k in 2..9, AIC, one EM initialisation (``teachbench.baselines.teachers.gmm``: the same EM
 as scikit-learn's, batched over components for speed). With ``high`` expert knowledge the
 bootstrap episodes come from the easy-task distribution instead of uniform.
 Tasks and returns are used raw (unnormalised), as in TeachMyAgent.
@@ -23,9 +23,8 @@ from typing import Any
 
 import numpy as np
 from scipy.spatial import cKDTree
-
-from baselines.teachers.gmm import best_mixture, sample_curriculum
-from harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
+from teachbench.baselines.teachers.gmm import best_mixture, sample_curriculum
+from teachbench.harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
 
 #: Nearest-neighbour search: a kd-tree over older tasks, brute force over the newest.
 REBUILD_EVERY = 500
@@ -35,6 +34,8 @@ MIN_HISTORY = 6
 
 class ALPGMM(Teacher):
     """ALP-GMM (see the module docstring for the paper and hyper-parameters)."""
+
+    display_name = "ALP-GMM"
 
     def __init__(
         self,
@@ -47,7 +48,7 @@ class ALPGMM(Teacher):
         max_k: int = 10,
     ):
         super().__init__(space, knowledge, rng)
-        name = "ALP-GMM"
+        name = self.display_name
         self.fit_rate = check_param(name, "fit_rate", fit_rate, int, low=10)
         self.random_task_ratio = check_param(
             name, "random_task_ratio", random_task_ratio, float, low=0.0, high=1.0

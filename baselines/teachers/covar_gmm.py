@@ -14,7 +14,7 @@ proportion to that covariance (its absolute value with ``absolute_lp``), and
 uniformly with probability ``random_task_ratio``.
 
 Defaults are TeachMyAgent's benchmark values: ``fit_rate`` 150, 10% random tasks,
-k in 2..14, ``absolute_lp`` off, one EM initialisation (``baselines.teachers.gmm``). The first ``fit_rate``
+k in 2..14, ``absolute_lp`` off, one EM initialisation (``teachbench.baselines.teachers.gmm``). The first ``fit_rate``
 episodes are uniform, or drawn from the easy-task distribution under ``high``
 knowledge, as for ALP-GMM. Tasks and returns are raw.
 
@@ -27,13 +27,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
-from baselines.teachers.gmm import best_mixture, sample_curriculum
-from harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
+from teachbench.baselines.teachers.gmm import best_mixture, sample_curriculum
+from teachbench.harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
 
 
 class CovarGMM(Teacher):
     """Covar-GMM (see the module docstring for the paper and hyper-parameters)."""
+
+    display_name = "Covar-GMM"
 
     def __init__(
         self,
@@ -46,7 +47,7 @@ class CovarGMM(Teacher):
         absolute_lp: bool = False,
     ):
         super().__init__(space, knowledge, rng)
-        name = "Covar-GMM"
+        name = self.display_name
         self.fit_rate = check_param(name, "fit_rate", fit_rate, int, low=10)
         self.random_task_ratio = check_param(
             name, "random_task_ratio", random_task_ratio, float, low=0.0, high=1.0

@@ -14,8 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from harness import GaussianDistribution, TaskSpace
+from teachbench.harness import GaussianDistribution, TaskSpace
 
 REG_COVAR = 1e-6
 TOL = 1e-3

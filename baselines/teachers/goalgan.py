@@ -36,9 +36,7 @@ from typing import Any
 
 import numpy as np
 import torch
-from torch import nn
-
-from baselines.teachers._torch_nets import (
+from teachbench.baselines.teachers._torch_nets import (
     load_module_state,
     load_optimizer_state,
     mlp,
@@ -47,8 +45,9 @@ from baselines.teachers._torch_nets import (
     small_net_mode,
     torch_generator,
 )
-from harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
-from harness.knowledge import SUCCESS_THRESHOLD
+from teachbench.harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
+from teachbench.harness.knowledge import SUCCESS_THRESHOLD
+from torch import nn
 
 #: LSGAN targets: a for fake and non-GOID goals, b for GOID goals, c for the generator.
 A, B, C = -1.0, 1.0, 0.0
@@ -56,6 +55,8 @@ A, B, C = -1.0, 1.0, 0.0
 
 class GoalGAN(Teacher):
     """GoalGAN (see the module docstring for the paper and hyper-parameters)."""
+
+    display_name = "GoalGAN"
 
     requires = frozenset({SUCCESS_THRESHOLD})
 
@@ -80,7 +81,7 @@ class GoalGAN(Teacher):
         pretrain_iterations: int = 500,
     ):
         super().__init__(space, knowledge, rng)
-        name = "GoalGAN"
+        name = self.display_name
         self.state_noise_level = check_param(
             name, "state_noise_level", state_noise_level, float, low=0.0
         )

@@ -25,9 +25,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-
-from harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
-from harness.knowledge import INITIAL_DISTRIBUTION, SUCCESS_THRESHOLD
+from teachbench.harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
+from teachbench.harness.knowledge import INITIAL_DISTRIBUTION, SUCCESS_THRESHOLD
 
 #: Default step as a fraction of the range (0.1 of 3 and 0.2 of 6 on Stump Tracks).
 STEP_RATIO = 1.0 / 30.0
@@ -35,6 +34,8 @@ STEP_RATIO = 1.0 / 30.0
 
 class Oracle(Teacher):
     """Oracle (see the module docstring for the paper and hyper-parameters)."""
+
+    display_name = "Oracle"
 
     requires = frozenset({SUCCESS_THRESHOLD, INITIAL_DISTRIBUTION})
 
@@ -48,7 +49,7 @@ class Oracle(Teacher):
         step: Sequence[float] | None = None,
     ):
         super().__init__(space, knowledge, rng)
-        name = "Oracle"
+        name = self.display_name
         self.window_ratio = check_param(
             name, "window_ratio", window_ratio, float, low=0.0, high=1.0
         )

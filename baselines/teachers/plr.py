@@ -35,8 +35,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
-from harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
+from teachbench.harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
 
 
 class RobustPLR(Teacher):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
-from harness import Outcome, Teacher
+from teachbench.harness import Outcome, Teacher
 
 
 class RandomTeacher(Teacher):
     """Uniform sampling over the task space (TeachMyAgent's ``Random``); learns nothing."""
+
+    display_name = "Random"
 
     def sample_task(self) -> np.ndarray:
         return self.space.sample(self.rng)

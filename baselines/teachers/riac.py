@@ -39,8 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-
-from harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
+from teachbench.harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
 
 
 @dataclass
@@ -68,6 +67,8 @@ def window_alp(returns: list[float] | np.ndarray) -> float:
 class RIAC(Teacher):
     """RIAC (see the module docstring for the paper and hyper-parameters)."""
 
+    display_name = "RIAC"
+
     def __init__(
         self,
         space: TaskSpace,
@@ -83,7 +84,7 @@ class RIAC(Teacher):
         low_task_noise: float = 0.1,
     ):
         super().__init__(space, knowledge, rng)
-        name = "RIAC"
+        name = self.display_name
         self.max_region_size = check_param(name, "max_region_size", max_region_size, int, low=4)
         self.nb_split_attempts = check_param(
             name, "nb_split_attempts", nb_split_attempts, int, low=1

@@ -41,9 +41,7 @@ from typing import Any
 
 import numpy as np
 import torch
-from torch import nn
-
-from baselines.teachers._torch_nets import (
+from teachbench.baselines.teachers._torch_nets import (
     load_module_state,
     load_optimizer_state,
     mlp,
@@ -52,8 +50,9 @@ from baselines.teachers._torch_nets import (
     small_net_mode,
     torch_generator,
 )
-from harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
-from harness.knowledge import SUCCESS_THRESHOLD
+from teachbench.harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
+from teachbench.harness.knowledge import SUCCESS_THRESHOLD
+from torch import nn
 
 #: Goals and feasibilities are kept this far inside (0, 1), where logits are finite.
 EPS = 1e-6
@@ -98,6 +97,8 @@ class _ConditionalRealNVP(nn.Module):
 class SetterSolver(Teacher):
     """Setter-Solver (see the module docstring for the paper and hyper-parameters)."""
 
+    display_name = "Setter-Solver"
+
     requires = frozenset({SUCCESS_THRESHOLD})
 
     def __init__(
@@ -114,7 +115,7 @@ class SetterSolver(Teacher):
         learning_rate: float = 3e-4,
     ):
         super().__init__(space, knowledge, rng)
-        name = "Setter-Solver"
+        name = self.display_name
         self.update_frequency = check_param(name, "update_frequency", update_frequency, int, low=1)
         self.setter_loss_noise_ub = check_param(
             name, "setter_loss_noise_ub", setter_loss_noise_ub, float, low=0.0, high=1.0

@@ -26,13 +26,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
-from harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
-from harness.knowledge import VALUE_ESTIMATE
+from teachbench.harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
+from teachbench.harness.knowledge import VALUE_ESTIMATE
 
 
 class SPaCE(Teacher):
     """SPaCE (see the module docstring for the paper and hyper-parameters)."""
+
+    display_name = "SPaCE"
 
     requires = frozenset({VALUE_ESTIMATE})
 
@@ -46,7 +47,7 @@ class SPaCE(Teacher):
         eta: float = 0.1,
     ):
         super().__init__(space, knowledge, rng)
-        name = "SPaCE"
+        name = self.display_name
         self.n_instances = check_param(name, "n_instances", n_instances, int, low=1)
         self.kappa = check_param(name, "kappa", kappa, int, low=1, high=self.n_instances)
         self.eta = check_param(name, "eta", eta, float, low=0.0)

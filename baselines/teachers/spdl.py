@@ -50,11 +50,10 @@ from typing import Any
 
 import numpy as np
 import torch
+from teachbench.baselines.teachers._torch_nets import small_net_mode
+from teachbench.harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
+from teachbench.harness.knowledge import VALUE_ESTIMATE, GaussianDistribution
 from torch.distributions import MultivariateNormal, kl_divergence
-
-from baselines.teachers._torch_nets import small_net_mode
-from harness import ExpertKnowledge, Outcome, TaskSpace, Teacher, check_param
-from harness.knowledge import VALUE_ESTIMATE, GaussianDistribution
 
 #: Contexts kept between two updates.
 MAX_BUFFER = 1000
@@ -74,6 +73,8 @@ LINE_SEARCH_STEPS = 10
 class SPDL(Teacher):
     """SPDL (see the module docstring for the paper and hyper-parameters)."""
 
+    display_name = "SPDL"
+
     requires = frozenset({VALUE_ESTIMATE})
 
     def __init__(
@@ -89,7 +90,7 @@ class SPDL(Teacher):
         discount: float = 0.99,
     ):
         super().__init__(space, knowledge, rng)
-        name = "SPDL"
+        name = self.display_name
         self.update_offset = check_param(name, "update_offset", update_offset, int, low=0)
         self.update_frequency = check_param(name, "update_frequency", update_frequency, int, low=1)
         self.alpha_offset = check_param(name, "alpha_offset", alpha_offset, int, low=0)

@@ -16,12 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from teachbench.harness.loop import EPISODE, PHASE, PHASES, STEPS, execute, write_failure
+from teachbench.harness.records import read_record
+from teachbench.harness.runspec import RunSpec
+from teachbench.harness.vocabulary import Status
 from threadpoolctl import threadpool_limits
 from tqdm import tqdm
-
-from harness.loop import EPISODE, PHASE, PHASES, STEPS, execute, write_failure
-from harness.records import read_record
-from harness.runspec import RunSpec
 
 POLL_S = 0.05
 
@@ -95,7 +95,7 @@ def run_local(
                 results.append(result)
                 done_steps += job.budget
             live = sum(min(job.heartbeat[STEPS], job.budget) for job in running)
-            failed = sum(r.status == "failed" for r in results)
+            failed = sum(r.status == Status.FAILED for r in results)
             bar.set_postfix_str(f"runs {len(results)}/{len(specs)}, failed {failed}", refresh=False)
             bar.update(done_steps + live - bar.n)
     finally:
@@ -118,18 +118,18 @@ def _poll(job: _Running, timeout_s: float | None) -> RunResult | None:
             "a checkpoint, if any, lets a re-run resume"
         )
         write_failure(job.spec, phase, message)
-        return RunResult(job.spec, "failed", message)
+        return RunResult(job.spec, Status.FAILED, message)
     process.join()
     if process.exitcode != 0:
         phase = PHASES[job.heartbeat[PHASE]]
         message = f"the run process died (exit code {process.exitcode}) in {phase}"
         write_failure(job.spec, phase, message)
-        return RunResult(job.spec, "failed", message)
+        return RunResult(job.spec, Status.FAILED, message)
     return _result_from_record(job.spec)
 
 
 def _result_from_record(spec: RunSpec) -> RunResult:
     doc = read_record(Path(spec.record_file))
     if doc["status"] == "failed":
-        return RunResult(spec, "failed", f"{doc['error']['where']}: {doc['error']['message']}")
+        return RunResult(spec, Status.FAILED, f"{doc['error']['where']}: {doc['error']['message']}")
     return RunResult(spec, doc["status"], doc.get("reason") or "")

@@ -14,13 +14,12 @@ order given by ``env.unwrapped.layout.names``.
 from __future__ import annotations
 
 import gymnasium as gym
-
-from tasks.envs.constants import MAX_EPISODE_STEPS
+from teachbench.tasks.envs.constants import MAX_EPISODE_STEPS, SUCCESS_RETURN
 
 ENV_IDS = {
-    "teachbench/StumpTracks-v0": "tasks.envs.stump_tracks:StumpTracks",
-    "teachbench/HexagonTracks-v0": "tasks.envs.hexagon_tracks:HexagonTracks",
-    "teachbench/Parkour-v0": "tasks.envs.parkour:Parkour",
+    "teachbench/StumpTracks-v0": "teachbench.tasks.envs.stump_tracks:StumpTracks",
+    "teachbench/HexagonTracks-v0": "teachbench.tasks.envs.hexagon_tracks:HexagonTracks",
+    "teachbench/Parkour-v0": "teachbench.tasks.envs.parkour:Parkour",
 }
 
 for _env_id, _entry_point in ENV_IDS.items():
@@ -29,5 +28,5 @@ for _env_id, _entry_point in ENV_IDS.items():
             id=_env_id,
             entry_point=_entry_point,
             max_episode_steps=MAX_EPISODE_STEPS,
-            reward_threshold=230.0,
+            reward_threshold=SUCCESS_RETURN,
         )

@@ -13,8 +13,7 @@ import bisect
 from collections.abc import Sequence
 
 from Box2D import b2Body, b2World
-
-from tasks.envs.terrain import Point
+from teachbench.tasks.envs.terrain import Point
 
 TOUCH_MARGIN = 0.01
 

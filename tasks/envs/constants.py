@@ -28,7 +28,11 @@ LIDAR_RANGE = 160 / SCALE
 INITIAL_RANDOM = 5.0
 
 MAX_EPISODE_STEPS = 2000
+#: TeachMyAgent's success line: an episode "masters" its task when its return is above it.
 SUCCESS_RETURN = 230.0
+#: The reward ranges TeachMyAgent grants teachers at expert-knowledge level "low".
+STUMP_REWARD_RANGE = (-150.0, 350.0)
+PARKOUR_REWARD_RANGE = (-150.0, 360.0)
 CRASH_REWARD = -100.0
 # Reward shaping: 130 per SCALE of forward progress, 5 per radian of head tilt.
 PROGRESS_REWARD = 130.0

@@ -11,8 +11,7 @@ from __future__ import annotations
 import enum
 
 from Box2D import b2Contact, b2ContactListener
-
-from tasks.envs.bodies.base import Part
+from teachbench.tasks.envs.bodies.base import Part
 
 
 class Surface(enum.Enum):

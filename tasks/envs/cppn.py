@@ -23,7 +23,7 @@ DEFAULT_WEIGHTS = "same_ground_ceiling_cppn"
 
 def weights_path(name: str = DEFAULT_WEIGHTS) -> Path:
     """Path of a shipped weight file (``same_ground_ceiling_cppn`` or ``ground_cppn``)."""
-    return Path(str(resources.files("tasks") / "data" / "cppn" / f"cppn_{name}.npz"))
+    return Path(str(resources.files("teachbench.tasks") / "data" / "cppn" / f"cppn_{name}.npz"))
 
 
 @cache

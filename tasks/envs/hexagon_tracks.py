@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from tasks.envs.constants import TERRAIN_HEIGHT, TERRAIN_STEP
-from tasks.envs.stump_tracks import ObstacleTrack
-from tasks.envs.task_params import Param, TaskLayout
-from tasks.envs.terrain import Point
+from teachbench.tasks.envs.constants import TERRAIN_HEIGHT, TERRAIN_STEP
+from teachbench.tasks.envs.stump_tracks import ObstacleTrack
+from teachbench.tasks.envs.task_params import Param, TaskLayout
+from teachbench.tasks.envs.terrain import Point
 
 BASE_HEXAGON = ((-0.5, 0.0), (-0.5, 0.25), (-0.25, 0.5), (0.25, 0.5), (0.5, 0.25), (0.5, 0.0))
 VERTEX_NOISE = 0.1

@@ -12,9 +12,8 @@ from __future__ import annotations
 import math
 
 from Box2D import b2Fixture, b2RayCastCallback, b2Vec2, b2World
-
-from tasks.envs.constants import LIDAR_MASK, LIDAR_RANGE, NB_LIDAR
-from tasks.envs.contacts import Surface
+from teachbench.tasks.envs.constants import LIDAR_MASK, LIDAR_RANGE, NB_LIDAR
+from teachbench.tasks.envs.contacts import Surface
 
 FANS: dict[str, tuple[float, float]] = {  # name -> (span, offset) in radians
     "down": (1.5, 0.0),

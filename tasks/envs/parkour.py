@@ -28,10 +28,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 from Box2D import b2World
-
-from tasks.envs.bodies import BODIES, Body, BodyKind, make_body
-from tasks.envs.climbing import Grip
-from tasks.envs.constants import (
+from teachbench.tasks.envs.bodies import BODIES, Body, BodyKind, make_body
+from teachbench.tasks.envs.climbing import Grip
+from teachbench.tasks.envs.constants import (
     CAT_CREEPER,
     CAT_GRIP,
     CAT_WATER,
@@ -39,13 +38,13 @@ from tasks.envs.constants import (
     TERRAIN_LENGTH,
     TERRAIN_STEP,
 )
-from tasks.envs.contacts import Surface
-from tasks.envs.cppn import DEFAULT_WEIGHTS, TerrainCPPN
-from tasks.envs.lidar import Lidar
-from tasks.envs.task_params import Param, TaskLayout
-from tasks.envs.terrain import Point, add_polygon, add_polyline, static_body
-from tasks.envs.track_env import TrackEnv
-from tasks.envs.water import Water
+from teachbench.tasks.envs.contacts import Surface
+from teachbench.tasks.envs.cppn import DEFAULT_WEIGHTS, TerrainCPPN
+from teachbench.tasks.envs.lidar import Lidar
+from teachbench.tasks.envs.task_params import Param, TaskLayout
+from teachbench.tasks.envs.terrain import Point, add_polygon, add_polyline, static_body
+from teachbench.tasks.envs.track_env import TrackEnv
+from teachbench.tasks.envs.water import Water
 
 TERRAIN_END = 5  # steps
 CEILING_OFFSET = 200.0  # divided by the CPPN scale

@@ -12,10 +12,9 @@ from typing import Any
 
 import gymnasium as gym
 import numpy as np
+import teachbench.tasks.envs  # noqa: F401  (registers the ids)
 from PIL import Image
-
-import tasks.envs  # noqa: F401  (registers the ids)
-from tasks.envs.rendering import render_overview
+from teachbench.tasks.envs.rendering import render_overview
 
 Task = Mapping[str, Any] | Sequence[float] | np.ndarray
 Policy = Callable[[np.ndarray], np.ndarray]

@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 from Box2D import b2ChainShape, b2CircleShape, b2EdgeShape, b2PolygonShape
 from PIL import Image, ImageDraw
-
-from tasks.envs.bodies.base import Part
-from tasks.envs.constants import SCALE, TERRAIN_HEIGHT, VIEWPORT_H, VIEWPORT_W
-from tasks.envs.contacts import Surface
+from teachbench.tasks.envs.bodies.base import Part
+from teachbench.tasks.envs.constants import SCALE, TERRAIN_HEIGHT, VIEWPORT_H, VIEWPORT_W
+from teachbench.tasks.envs.contacts import Surface
 
 if TYPE_CHECKING:
-    from tasks.envs.track_env import TrackEnv
+    from teachbench.tasks.envs.track_env import TrackEnv
 
 SKY = (230, 230, 255)
 COLORS = {

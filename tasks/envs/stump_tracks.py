@@ -13,12 +13,11 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from Box2D import b2World
-
-from tasks.envs.constants import TERRAIN_HEIGHT, TERRAIN_LENGTH, TERRAIN_STEP
-from tasks.envs.contacts import Surface
-from tasks.envs.task_params import Param, TaskLayout
-from tasks.envs.terrain import Point, add_polygon, add_polyline, static_body
-from tasks.envs.track_env import TrackEnv
+from teachbench.tasks.envs.constants import TERRAIN_HEIGHT, TERRAIN_LENGTH, TERRAIN_STEP
+from teachbench.tasks.envs.contacts import Surface
+from teachbench.tasks.envs.task_params import Param, TaskLayout
+from teachbench.tasks.envs.terrain import Point, add_polygon, add_polyline, static_body
+from teachbench.tasks.envs.track_env import TrackEnv
 
 TERRAIN_END = 10  # steps
 STUMP_HEIGHT_STD = 0.1

@@ -17,9 +17,8 @@ from collections.abc import Sequence
 from functools import cache
 
 from Box2D import b2Body, b2EdgeShape, b2FixtureDef, b2PolygonShape, b2World
-
-from tasks.envs.constants import CAT_GROUND, FRICTION
-from tasks.envs.contacts import Surface
+from teachbench.tasks.envs.constants import CAT_GROUND, FRICTION
+from teachbench.tasks.envs.contacts import Surface
 
 Point = tuple[float, float]
 

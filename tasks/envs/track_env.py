@@ -14,9 +14,8 @@ from typing import Any, ClassVar
 import gymnasium as gym
 import numpy as np
 from Box2D import b2World
-
-from tasks.envs.bodies import Body, make_body
-from tasks.envs.constants import (
+from teachbench.tasks.envs.bodies import Body, make_body
+from teachbench.tasks.envs.constants import (
     CRASH_REWARD,
     FPS,
     HEAD_ANGLE_PENALTY,
@@ -34,9 +33,9 @@ from tasks.envs.constants import (
     VIEWPORT_H,
     VIEWPORT_W,
 )
-from tasks.envs.contacts import ContactMonitor
-from tasks.envs.lidar import Lidar
-from tasks.envs.task_params import TaskLayout
+from teachbench.tasks.envs.contacts import ContactMonitor
+from teachbench.tasks.envs.lidar import Lidar
+from teachbench.tasks.envs.task_params import TaskLayout
 
 _DT = 1.0 / FPS
 _VX_NORM = 0.3 * (VIEWPORT_W / SCALE) / FPS
@@ -47,7 +46,7 @@ _ANGVEL_NORM = 2.0 / FPS
 class TrackEnv(gym.Env):
     """Base class; subclasses define ``layout``, ``_build_terrain`` and ``end_x``.
 
-    Constructor: ``body`` (a name of :data:`tasks.envs.bodies.BODIES`),
+    Constructor: ``body`` (a name of :data:`teachbench.tasks.envs.bodies.BODIES`),
     ``render_mode`` (None or ``"rgb_array"``), ``lidar`` (override the fan:
     ``down``/``up``/``full``) and any body option (``motors_torque``...).
 
@@ -245,7 +244,7 @@ class TrackEnv(gym.Env):
         if self.render_mode is None:
             gym.logger.warn("render() called without render_mode='rgb_array'")
             return None
-        from tasks.envs.rendering import render_follow
+        from teachbench.tasks.envs.rendering import render_follow
 
         return render_follow(self)
 

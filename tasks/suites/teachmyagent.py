@@ -11,10 +11,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from harness import GaussianDistribution, Level, TaskSpace
-from harness.challenge import Challenge, Suite, TestSet
-from harness.mapping import SelectDimensions, ShuffledCells
-from tasks.envs import test_sets
+from teachbench.harness import GaussianDistribution, Level, TaskSpace
+from teachbench.harness.challenge import Challenge, Suite, TestSet
+from teachbench.harness.mapping import SelectDimensions, ShuffledCells
+from teachbench.harness.vocabulary import body_slug
+from teachbench.tasks.envs import evaluation_sets
+from teachbench.tasks.envs.constants import (
+    PARKOUR_REWARD_RANGE,
+    STUMP_REWARD_RANGE,
+    SUCCESS_RETURN,
+)
 
 BUDGET = 20_000_000
 EVAL_EVERY = 500_000
@@ -22,12 +28,14 @@ RESET_EVERY = 7_000_000
 STUMP_NAMES = ("stump_height", "obstacle_spacing")
 SPACING = (0.0, 6.0)
 SURROGATE_ENV = "surrogate/stump-tracks"
+#: The walker of every challenge that does not name another body (TeachMyAgent's default).
+DEFAULT_BODY = "old_classic_bipedal"
 N_DISTRACTORS = 8
 
 
 def stump_test_set() -> TestSet:
     """TeachMyAgent's ``parametric_stumps_test_set``: the 10x10 grid on [0,3]x[0,6]."""
-    names, tasks = test_sets.load_test_set("parametric_stumps_test_set")
+    names, tasks = evaluation_sets.load_test_set("parametric_stumps_test_set")
     assert tuple(names) == STUMP_NAMES, names
     return TestSet("parametric_stumps_test_set", tasks)
 
@@ -62,7 +70,8 @@ def _stump_challenge(
         test_set=test_set,
         budget_steps=BUDGET,
         eval_every_steps=EVAL_EVERY,
-        reward_range=(-150.0, 350.0),
+        mastery_threshold=SUCCESS_RETURN,
+        reward_range=STUMP_REWARD_RANGE,
         initial_distribution=easy_tasks(space),
         **overrides,
     )
@@ -102,10 +111,10 @@ def surrogate_challenges() -> tuple[Challenge, ...]:
         ),
     ]  # fmt: skip
     for learner in ("sac", "ppo"):
-        for body in ("spider", "small-bipedal"):
+        for body in ("spider", "small_bipedal"):
             challenges.append(
                 _stump_challenge(
-                    f"students-{learner}-{body}",
+                    f"students-{learner}-{body_slug(body)}",
                     f"variety of students: {learner.upper()} with the {body} body",
                     default,
                     grid,
@@ -137,7 +146,7 @@ DRL_BUDGETS = {"smoke": (20_000, 10_000, 2), "full": (BUDGET, EVAL_EVERY, 16)}
 
 
 def _loaded(name: str) -> TestSet:
-    return TestSet(name, test_sets.load_test_set(name)[1])
+    return TestSet(name, evaluation_sets.load_test_set(name)[1])
 
 
 def drl_challenges(tier: str) -> tuple[Challenge, ...]:
@@ -147,8 +156,7 @@ def drl_challenges(tier: str) -> tuple[Challenge, ...]:
     for challenge in surrogate_challenges():
         student_kwargs = dict(challenge.student_kwargs)
         learner = student_kwargs.pop("learner", "sac")
-        body = student_kwargs.pop("body", "bipedal")
-        body = {"bipedal": "old_classic_bipedal", "small-bipedal": "small_bipedal"}.get(body, body)
+        body = student_kwargs.pop("body", DEFAULT_BODY)
         challenges.append(
             replace(
                 challenge,
@@ -176,7 +184,8 @@ def drl_challenges(tier: str) -> tuple[Challenge, ...]:
                 test_set=_loaded(test_set),
                 budget_steps=budget,
                 eval_every_steps=eval_every,
-                reward_range=(-150.0, 360.0),
+                mastery_threshold=SUCCESS_RETURN,
+                reward_range=PARKOUR_REWARD_RANGE,
                 levels=(Level.LOW,),
                 seeds=tuple(seeds)[:n_seeds],
             )

@@ -13,8 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from harness.space import TaskSpace
+from teachbench.harness.space import TaskSpace
 
 #: Stumps are at least 0.05 terrain steps high, whatever the task asks
 #: (TeachMyAgent draws ``max(0.05, N(h, 0.1))``): negative heights are flat ground.

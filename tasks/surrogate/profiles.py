@@ -37,9 +37,10 @@ class Learner:
     unlock_level: float
 
 
+#: Keyed by the body names of :data:`teachbench.harness.vocabulary.BODIES`.
 BODIES = {
-    "bipedal": Body(feasibility=0.6),
-    "small-bipedal": Body(feasibility=0.45),
+    "old_classic_bipedal": Body(feasibility=0.6),
+    "small_bipedal": Body(feasibility=0.45),
     "spider": Body(feasibility=0.7),
 }
 LEARNERS = {

@@ -17,18 +17,15 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
-
-from harness import Student
-from harness.knowledge import VALUE_ESTIMATE
-from harness.outcome import Episode
-from harness.space import TaskSpace
-from tasks.surrogate.landscape import make_landscape
-from tasks.surrogate.profiles import BODIES, LEARNERS
+from teachbench.harness import Student
+from teachbench.harness.knowledge import VALUE_ESTIMATE
+from teachbench.harness.outcome import Episode
+from teachbench.harness.space import TaskSpace
+from teachbench.tasks.surrogate.landscape import make_landscape
+from teachbench.tasks.surrogate.profiles import BODIES, LEARNERS
 
 #: Return of a student with skill k on a task: -100 (falls at once) to 270.
 RETURN_AT_ZERO_SKILL, RETURN_SPAN = -100.0, 370.0
-MASTERY_RETURN = 230.0
-MASTERED_SKILL = (MASTERY_RETURN - RETURN_AT_ZERO_SKILL) / RETURN_SPAN
 #: Episode length: a failing walker falls or gets stuck early; a skilled one walks the track.
 LENGTH_AT_ZERO_SKILL, LENGTH_SPAN, LENGTH_JITTER = 700, 900, 100
 RETURN_NOISE_SD = 8.0
@@ -47,7 +44,9 @@ class SurrogateStudent(Student):
         env_space: TaskSpace,
         env_kwargs: dict[str, Any],
         rng: np.random.Generator,
-        body: str = "bipedal",
+        *,
+        mastery_threshold: float,
+        body: str = "old_classic_bipedal",
         learner: str = "sac",
     ):
         if body not in BODIES or learner not in LEARNERS:
@@ -58,6 +57,8 @@ class SurrogateStudent(Student):
         if env_kwargs:
             raise ValueError(f"surrogate student takes no environment kwargs, got {env_kwargs}")
         self.landscape = make_landscape(env_id)
+        #: Skill above which a task's (noiseless) return passes the challenge's threshold.
+        self.mastered_skill = (mastery_threshold - RETURN_AT_ZERO_SKILL) / RETURN_SPAN
         self.rng = rng
         learner_profile = LEARNERS[learner]
         self._learning_rate = learner_profile.learning_rate
@@ -165,7 +166,7 @@ class SurrogateStudent(Student):
     def diagnostics(self) -> dict[str, float]:
         """Curriculum diagnostics from the known ground truth."""
         learnable = self.feasible & self.in_region
-        mastered = self.skill > MASTERED_SKILL
+        mastered = self.skill > self.mastered_skill
         steps = max(self.steps_total, 1)
         return {
             "unlearnable_budget_share": self.steps_unlearnable / steps,

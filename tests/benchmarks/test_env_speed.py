@@ -17,9 +17,8 @@ import time
 import gymnasium as gym
 import numpy as np
 import pytest
-
-import tasks.envs  # noqa: F401  (registers the ids)
-from tasks.envs import test_sets
+import teachbench.tasks.envs  # noqa: F401  (registers the ids)
+from teachbench.tasks.envs import evaluation_sets
 
 pytest.importorskip("pygame", reason="gymnasium's BipedalWalker-v3 needs gymnasium[box2d]")
 
@@ -109,7 +108,7 @@ def _reset_ms(env_id: str, kwargs: dict, tasks: np.ndarray) -> float:
     ],
 )
 def test_reset_time(benchmark, env_id, kwargs, test_set, target_ms):
-    _, tasks = test_sets.load_test_set(test_set)
+    _, tasks = evaluation_sets.load_test_set(test_set)
     best = min(_reset_ms(env_id, kwargs, tasks) for _ in range(ROUNDS))
     baseline = _steps_reset_baseline()
     benchmark.pedantic(_reset_ms, args=(env_id, kwargs, tasks[:10]), rounds=1)

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from harness.loop import execute
-from harness.runspec import RunSpec
-from tasks.suites.teachmyagent import SUITE
-from tasks.surrogate.student import SurrogateStudent
+from teachbench.harness.loop import execute
+from teachbench.harness.runspec import RunSpec
+from teachbench.tasks.suites.teachmyagent import SUITE
+from teachbench.tasks.surrogate.student import SurrogateStudent
 
 TARGET_S = {"random": 2.0, "alp-gmm": 30.0}
 
@@ -27,7 +26,10 @@ TARGET_S = {"random": 2.0, "alp-gmm": 30.0}
 def _bare_episodes(n_episodes: int) -> float:
     challenge = SUITE.challenge("surrogate", "upper-baseline")
     rng = np.random.default_rng(0)
-    student = SurrogateStudent(challenge.env_id, challenge.env_space, {}, rng)
+    student = SurrogateStudent(
+        challenge.env_id, challenge.env_space, {}, rng,
+        mastery_threshold=challenge.mastery_threshold, **challenge.student_kwargs,
+    )  # fmt: skip
     tasks = [challenge.space.sample(rng) for _ in range(n_episodes)]
     start = time.perf_counter()
     for task in tasks:

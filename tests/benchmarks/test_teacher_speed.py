@@ -11,9 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from harness.loop import execute
-from harness.runspec import RunSpec
+from teachbench.harness.loop import execute
+from teachbench.harness.runspec import RunSpec
 
 TEACHERS = ("random", "alp-gmm", "covar-gmm", "riac", "adr", "oracle", "robust-plr", "accel",
             "space", "spdl", "goalgan", "setter-solver")  # fmt: skip

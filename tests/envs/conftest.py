@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import gymnasium as gym
 import pytest
-
-import tasks.envs  # noqa: F401  (registers the ids)
+import teachbench.tasks.envs  # noqa: F401  (registers the ids)
 
 
 @pytest.fixture

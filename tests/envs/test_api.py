@@ -8,9 +8,8 @@ import gymnasium as gym
 import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
-
-from tasks.envs import ENV_IDS
-from tasks.envs.bodies import BODIES
+from teachbench.tasks.envs import ENV_IDS
+from teachbench.tasks.envs.bodies import BODIES
 
 CASES = [
     ("teachbench/StumpTracks-v0", "old_classic_bipedal"),
@@ -120,7 +119,7 @@ def test_unknown_body_raises():
 
 
 def test_body_table_matches_facts():
-    from tasks.envs.bodies import make_body
+    from teachbench.tasks.envs.bodies import make_body
 
     expected = {  # name: (actions, torque, torque penalty)
         "old_classic_bipedal": (4, 80, 0.00035),

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from tasks.envs.cppn import TerrainCPPN, weights_path
+from teachbench.tasks.envs.cppn import TerrainCPPN, weights_path
 
 
 def test_forward_pass_matches_reference_outputs():

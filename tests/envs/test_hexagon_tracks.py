@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from tasks.envs.constants import TERRAIN_HEIGHT, TERRAIN_STEP
-from tasks.envs.hexagon_tracks import BASE_HEXAGON
+from teachbench.tasks.envs.constants import TERRAIN_HEIGHT, TERRAIN_STEP
+from teachbench.tasks.envs.hexagon_tracks import BASE_HEXAGON
 
 ENV = "teachbench/HexagonTracks-v0"
 

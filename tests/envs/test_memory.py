@@ -9,8 +9,7 @@ import tracemalloc
 
 import gymnasium as gym
 import pytest
-
-import tasks.envs  # noqa: F401
+import teachbench.tasks.envs  # noqa: F401
 
 
 def _rss_mb() -> float:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from tasks.envs import test_sets
-from tasks.envs.constants import TERRAIN_HEIGHT, TERRAIN_STEP
-from tasks.envs.cppn import TerrainCPPN
+from teachbench.tasks.envs import evaluation_sets
+from teachbench.tasks.envs.constants import TERRAIN_HEIGHT, TERRAIN_STEP
+from teachbench.tasks.envs.cppn import TerrainCPPN
 
 ENV = "teachbench/Parkour-v0"
 
 
 def test_test_set_task_yields_the_cppn_terrain(make_env):
-    _, tasks = test_sets.load_test_set("walking_test_set_v1")
+    _, tasks = evaluation_sets.load_test_set("walking_test_set_v1")
     task = tasks[3]
     env = make_env(ENV)
     env.reset(seed=0, options={"task": task})

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 from Box2D import b2World
-
-from tasks.envs.climbing import Grip
-from tasks.envs.contacts import Surface
-from tasks.envs.terrain import static_body
-from tasks.envs.water import GRAVITY, WATER_DENSITY, Water, area_centroid, clip_below
+from teachbench.tasks.envs.climbing import Grip
+from teachbench.tasks.envs.contacts import Surface
+from teachbench.tasks.envs.terrain import static_body
+from teachbench.tasks.envs.water import GRAVITY, WATER_DENSITY, Water, area_centroid, clip_below
 
 
 def test_half_submerged_square():

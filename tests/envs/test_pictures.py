@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from PIL import Image
-
-from tasks.envs.pictures import save_episode_gif, save_task_png
+from teachbench.tasks.envs.pictures import save_episode_gif, save_task_png
 
 
 def test_task_png(tmp_path):

@@ -6,8 +6,7 @@ import itertools
 
 import numpy as np
 import pytest
-
-from tasks.envs.constants import SCALE, TERRAIN_HEIGHT, TERRAIN_LENGTH, TERRAIN_STEP
+from teachbench.tasks.envs.constants import SCALE, TERRAIN_HEIGHT, TERRAIN_LENGTH, TERRAIN_STEP
 
 ENV = "teachbench/StumpTracks-v0"
 

@@ -7,10 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from teachbench.harness.cli import main
+from teachbench.harness.records import write_record
 from teachbench_testkit import SMALL_SUITE
-
-from harness.cli import main
-from harness.records import write_record
 
 SUITE = "teachbench_testkit:SMALL_SUITE"
 
@@ -49,7 +48,7 @@ def test_invalid_seed_range(capsys, results: Path) -> None:
 
 def test_not_a_teacher_class(capsys, results: Path) -> None:
     code, _, err = run([*small_run(results), "--teacher", "teachbench_testkit:NotATeacher"], capsys)
-    assert code == 2 and "not a subclass of harness.Teacher" in err
+    assert code == 2 and "not a subclass of teachbench.Teacher" in err
 
 
 def test_run_resume_and_leaderboard(capsys, results: Path, tmp_path: Path) -> None:

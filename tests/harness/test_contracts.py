@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from harness import TaskSpace, check_param
-from harness.mapping import SelectDimensions, ShuffledCells
-from harness.seeding import parse_seeds, run_streams
+from teachbench.harness import TaskSpace, check_param
+from teachbench.harness.mapping import SelectDimensions, ShuffledCells
+from teachbench.harness.seeding import parse_seeds, run_streams
 
 
 def test_task_space_contract() -> None:

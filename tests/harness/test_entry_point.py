@@ -14,7 +14,7 @@ PACKAGE = "teachbench_e2e_teacher"
 TEACHER_SOURCE = '''
 """A submission: sample the lower-left quarter of the space first, then anywhere."""
 import numpy as np
-from harness import Outcome, Teacher
+from teachbench import Outcome, Teacher
 
 
 class QuarterTeacher(Teacher):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.executors.local import run_local
-from harness.records import read_record
-from harness.runspec import RunSpec
+from teachbench.harness.executors.local import run_local
+from teachbench.harness.records import read_record
+from teachbench.harness.runspec import RunSpec
 
 SUITE = "teachbench_testkit:SMALL_SUITE"
 

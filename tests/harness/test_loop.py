@@ -9,12 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from teachbench.harness.loop import checkpoint_path, execute
+from teachbench.harness.records import read_record, trace_path
+from teachbench.harness.runspec import RunSpec
+from teachbench.harness.storage import load_state, save_state
 from teachbench_testkit import SMALL_BUDGET, comparable
-
-from harness.loop import checkpoint_path, execute
-from harness.records import read_record, trace_path
-from harness.runspec import RunSpec
-from harness.storage import load_state, save_state
 
 SUITE = "teachbench_testkit:SMALL_SUITE"
 
@@ -31,7 +30,10 @@ def test_ok_record_holds_the_protocol_and_a_mastery_curve(results: Path) -> None
     assert [e["step"] for e in record["evaluations"]] == [500_000, 1_000_000, 1_500_000, 2_000_000]
     assert all(len(e["returns"]) == 100 for e in record["evaluations"])
     assert SMALL_BUDGET <= record["steps"] < SMALL_BUDGET + 2000
-    assert record["teacher"]["entry_point"] == "baselines.teachers.random_teacher:RandomTeacher"
+    assert (
+        record["teacher"]["entry_point"]
+        == "teachbench.baselines.teachers.random_teacher:RandomTeacher"
+    )
     assert read_record(spec(results).record_file) == record
     trace = load_state(trace_path(spec(results).record_file))
     assert trace["tasks"].shape == (record["episodes"], 2)

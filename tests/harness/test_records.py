@@ -7,12 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
+from teachbench.harness.loop import execute
+from teachbench.harness.records import RecordError, read_record, write_record
+from teachbench.harness.runspec import RunSpec
+from teachbench.harness.storage import atomic_write
 from teachbench_testkit import SMALL_BUDGET
-
-from harness.loop import execute
-from harness.records import RecordError, read_record, write_record
-from harness.runspec import RunSpec
-from harness.storage import atomic_write
 
 
 @pytest.fixture(scope="module")

@@ -2,9 +2,8 @@
 
 import matplotlib.image
 import pytest
-
-from harness import registry
-from leaderboard.figures import (
+from teachbench.harness import registry
+from teachbench.leaderboard.figures import (
     BASELINE_COLOURS,
     curves_figure,
     interval_figure,
@@ -12,7 +11,7 @@ from leaderboard.figures import (
     plot_interval_estimates,
     teacher_colour,
 )
-from leaderboard.tables import leaderboard_table
+from teachbench.leaderboard.tables import leaderboard_table
 
 REPS = 100
 

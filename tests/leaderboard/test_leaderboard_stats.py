@@ -5,8 +5,7 @@ import math
 import numpy as np
 import pytest
 import scipy.stats
-
-from leaderboard.stats import (
+from teachbench.leaderboard.stats import (
     METRICS,
     SINGLE_RUN_NOTE,
     interval_estimates,

@@ -7,9 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.stats
-
-from leaderboard.stats import SINGLE_RUN_NOTE
-from leaderboard.tables import (
+from teachbench.leaderboard.stats import SINGLE_RUN_NOTE
+from teachbench.leaderboard.tables import (
     AGGREGATE,
     leaderboard_table,
     ratio_to_random_table,

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
-from harness.cli import main
-from leaderboard.runs import runs_frame
-from leaderboard.tables import leaderboard_table
+from teachbench.harness.cli import main
+from teachbench.leaderboard.runs import runs_frame
+from teachbench.leaderboard.tables import leaderboard_table
 
 pytestmark = pytest.mark.slow
 CHALLENGES = ("mostly-unfeasible", "distractors", "upper-baseline")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.mixture import GaussianMixture
-
-from baselines.teachers.alp_gmm import ALPGMM
-from baselines.teachers.gmm import fit_mixture
-from harness import ExpertKnowledge, Level, TaskSpace
-from harness.outcome import Episode, grade
+from teachbench.baselines.teachers.alp_gmm import ALPGMM
+from teachbench.baselines.teachers.gmm import fit_mixture
+from teachbench.harness import ExpertKnowledge, Level, TaskSpace
+from teachbench.harness.outcome import Episode, grade
 
 
 def _blobs(seed: int) -> np.ndarray:
@@ -44,7 +43,7 @@ def test_alp_gmm_concentrates_where_returns_change() -> None:
 
 
 def test_alp_gmm_bootstraps_from_the_easy_distribution_at_high_knowledge() -> None:
-    from tasks.suites.teachmyagent import SUITE
+    from teachbench.tasks.suites.teachmyagent import SUITE
 
     challenge = SUITE.challenge("surrogate", "upper-baseline")
     teacher = ALPGMM(challenge.space, challenge.knowledge("high"), np.random.default_rng(0))

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-
-from harness.mapping import ShuffledCells
-from tasks.suites.teachmyagent import SUITE
+from teachbench.harness.mapping import ShuffledCells
+from teachbench.tasks.suites.teachmyagent import SUITE
 
 
 def test_challenges_follow_teachmyagent() -> None:

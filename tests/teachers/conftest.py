@@ -11,9 +11,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from harness import ExpertKnowledge, GaussianDistribution, Level, Outcome, TaskSpace, Teacher
-from harness.storage import load_state, save_state
+from teachbench.harness import (
+    ExpertKnowledge,
+    GaussianDistribution,
+    Level,
+    Outcome,
+    TaskSpace,
+    Teacher,
+)
+from teachbench.harness.storage import load_state, save_state
 
 #: Stump Tracks' TeachMyAgent numbers: reward range, mastery threshold, easy tasks.
 REWARD_RANGE = (-150.0, 350.0)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from baselines.teachers.accel import ACCEL
+from teachbench.baselines.teachers.accel import ACCEL
 
 
 def _accel(contract, level="none", seed=0, **kwargs) -> ACCEL:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from baselines.teachers.adr import ADR
-from harness import ExpertKnowledge, Level
-from harness.knowledge import REWARD_RANGE
+from teachbench.baselines.teachers.adr import ADR
+from teachbench.harness import ExpertKnowledge, Level
+from teachbench.harness.knowledge import REWARD_RANGE
 
 
 def _adr(contract, level="high", seed=0, **kwargs) -> ADR:

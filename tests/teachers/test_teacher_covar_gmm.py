@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from baselines.teachers.covar_gmm import CovarGMM
+from teachbench.baselines.teachers.covar_gmm import CovarGMM
 
 
 def _covar(contract, level="none", seed=0, **kwargs) -> CovarGMM:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-
-from baselines.teachers.goalgan import GoalGAN
-from harness.knowledge import SUCCESS_THRESHOLD
+from teachbench.baselines.teachers.goalgan import GoalGAN
+from teachbench.harness.knowledge import SUCCESS_THRESHOLD
 
 SMALL = {
     "generator_hidden": 16,

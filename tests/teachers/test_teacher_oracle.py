@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from baselines.teachers.oracle import Oracle
-from harness import TaskSpace
-from harness.knowledge import INITIAL_DISTRIBUTION, SUCCESS_THRESHOLD
+from teachbench.baselines.teachers.oracle import Oracle
+from teachbench.harness import TaskSpace
+from teachbench.harness.knowledge import INITIAL_DISTRIBUTION, SUCCESS_THRESHOLD
 
 
 def _oracle(contract, space=None, seed=0, **kwargs) -> Oracle:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from baselines.teachers.plr import RobustPLR
+from teachbench.baselines.teachers.plr import RobustPLR
 
 
 def _plr(contract, seed=0, **kwargs) -> RobustPLR:

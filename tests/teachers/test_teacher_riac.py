@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from baselines.teachers.riac import RIAC, window_alp
+from teachbench.baselines.teachers.riac import RIAC, window_alp
 
 
 def _riac(contract, seed=0, **kwargs) -> RIAC:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-
-from baselines.teachers.setter_solver import SetterSolver
-from harness.knowledge import SUCCESS_THRESHOLD
+from teachbench.baselines.teachers.setter_solver import SetterSolver
+from teachbench.harness.knowledge import SUCCESS_THRESHOLD
 
 
 def _setter(contract, seed=0, **kwargs) -> SetterSolver:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from baselines.teachers.space_teacher import SPaCE
-from harness.knowledge import VALUE_ESTIMATE
+from teachbench.baselines.teachers.space_teacher import SPaCE
+from teachbench.harness.knowledge import VALUE_ESTIMATE
 
 
 def _space(contract, seed=0, **kwargs) -> SPaCE:

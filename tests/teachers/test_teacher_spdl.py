@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from baselines.teachers.spdl import SPDL
-from harness.knowledge import VALUE_ESTIMATE
+from teachbench.baselines.teachers.spdl import SPDL
+from teachbench.harness.knowledge import VALUE_ESTIMATE
 
 FAST = {"update_offset": 500, "update_frequency": 500, "alpha_offset": 0}
 

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from tasks.envs.bodies.amphibious_bipedal import AmphibiousBipedal
-from tasks.envs.bodies.base import Body, BodyKind
-from tasks.envs.bodies.big_quadruped import BigQuadruped
-from tasks.envs.bodies.classic_bipedal import ClassicBipedal
-from tasks.envs.bodies.climbing_chest_profile_chimpanzee import ClimbingChestProfileChimpanzee
-from tasks.envs.bodies.climbing_profile_chimpanzee import ClimbingProfileChimpanzee
-from tasks.envs.bodies.fish import Fish
-from tasks.envs.bodies.millipede import Millipede
-from tasks.envs.bodies.old_classic_bipedal import OldClassicBipedal
-from tasks.envs.bodies.profile_chimpanzee import ProfileChimpanzee
-from tasks.envs.bodies.small_bipedal import SmallBipedal
-from tasks.envs.bodies.spider import Spider
-from tasks.envs.bodies.wheel import Wheel
+from teachbench.tasks.envs.bodies.amphibious_bipedal import AmphibiousBipedal
+from teachbench.tasks.envs.bodies.base import Body, BodyKind
+from teachbench.tasks.envs.bodies.big_quadruped import BigQuadruped
+from teachbench.tasks.envs.bodies.classic_bipedal import ClassicBipedal
+from teachbench.tasks.envs.bodies.climbing_chest_profile_chimpanzee import (
+    ClimbingChestProfileChimpanzee,
+)
+from teachbench.tasks.envs.bodies.climbing_profile_chimpanzee import ClimbingProfileChimpanzee
+from teachbench.tasks.envs.bodies.fish import Fish
+from teachbench.tasks.envs.bodies.millipede import Millipede
+from teachbench.tasks.envs.bodies.old_classic_bipedal import OldClassicBipedal
+from teachbench.tasks.envs.bodies.profile_chimpanzee import ProfileChimpanzee
+from teachbench.tasks.envs.bodies.small_bipedal import SmallBipedal
+from teachbench.tasks.envs.bodies.spider import Spider
+from teachbench.tasks.envs.bodies.wheel import Wheel
 
 BODIES: dict[str, type[Body]] = {
     cls.name: cls

@@ -7,9 +7,9 @@ dies of being in or out of water). Its hull contact is never critical.
 
 from __future__ import annotations
 
-from tasks.envs.bodies.base import BodyKind
-from tasks.envs.bodies.classic_bipedal import GEOMETRY
-from tasks.envs.bodies.legged import LeggedWalker
+from teachbench.tasks.envs.bodies.base import BodyKind
+from teachbench.tasks.envs.bodies.classic_bipedal import GEOMETRY
+from teachbench.tasks.envs.bodies.legged import LeggedWalker
 
 
 class AmphibiousBipedal(LeggedWalker):

@@ -16,8 +16,7 @@ from functools import cache
 from typing import ClassVar
 
 from Box2D import b2Body, b2CircleShape, b2FixtureDef, b2PolygonShape, b2RevoluteJoint, b2World
-
-from tasks.envs.constants import AGENT_MASK, CAT_AGENT
+from teachbench.tasks.envs.constants import AGENT_MASK, CAT_AGENT
 
 
 class BodyKind(enum.Enum):

@@ -6,7 +6,7 @@ of progress stays comparable to the bipeds'.
 
 from __future__ import annotations
 
-from tasks.envs.bodies.legged import LeggedGeometry, LeggedWalker
+from teachbench.tasks.envs.bodies.legged import LeggedGeometry, LeggedWalker
 
 GEOMETRY = LeggedGeometry(
     hull=((-46, 13), (6, 13), (50, 5), (50, -12), (-46, -12)),

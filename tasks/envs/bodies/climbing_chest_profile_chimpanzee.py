@@ -7,7 +7,7 @@ climbing chimpanzee's.
 
 from __future__ import annotations
 
-from tasks.envs.bodies.climbing_profile_chimpanzee import ClimbingProfileChimpanzee
+from teachbench.tasks.envs.bodies.climbing_profile_chimpanzee import ClimbingProfileChimpanzee
 
 
 class ClimbingChestProfileChimpanzee(ClimbingProfileChimpanzee):

@@ -11,9 +11,8 @@ other bodies; sizes and counts that the facts fix (torque 100, penalty
 from __future__ import annotations
 
 from Box2D import b2World
-
-from tasks.envs.bodies.base import Body, BodyKind, box_fixture, circle_fixture
-from tasks.envs.constants import SCALE
+from teachbench.tasks.envs.bodies.base import Body, BodyKind, box_fixture, circle_fixture
+from teachbench.tasks.envs.constants import SCALE
 
 TORSO = (8, 18)  # half sizes, px
 SHOULDER_UP, HIP_DOWN = 14, 14  # joint offsets from the torso centre, px

@@ -9,9 +9,8 @@ after 600 steps out of water. The outline is teachbench's own.
 from __future__ import annotations
 
 from Box2D import b2World
-
-from tasks.envs.bodies.base import Body, BodyKind, box_fixture, polygon_fixture
-from tasks.envs.constants import SCALE
+from teachbench.tasks.envs.bodies.base import Body, BodyKind, box_fixture, polygon_fixture
+from teachbench.tasks.envs.constants import SCALE
 
 HEAD = ((-8, -7), (6, -7), (14, -2), (14, 2), (6, 7), (-8, 7))  # px
 # (half length, half height) of the segments behind the head, px

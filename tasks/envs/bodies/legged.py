@@ -11,9 +11,8 @@ import math
 from dataclasses import dataclass
 
 from Box2D import b2World
-
-from tasks.envs.bodies.base import Body, BodyKind, box_fixture, polygon_fixture
-from tasks.envs.constants import SCALE
+from teachbench.tasks.envs.bodies.base import Body, BodyKind, box_fixture, polygon_fixture
+from teachbench.tasks.envs.constants import SCALE
 
 HIP_SPEED = 4.0
 KNEE_SPEED = 6.0

@@ -14,16 +14,15 @@ from __future__ import annotations
 import math
 
 from Box2D import b2World
-
-from tasks.envs.bodies.base import Body, box_fixture, polygon_fixture
-from tasks.envs.bodies.legged import (
+from teachbench.tasks.envs.bodies.base import Body, box_fixture, polygon_fixture
+from teachbench.tasks.envs.bodies.legged import (
     HIP_LIMITS,
     HIP_SPEED,
     KNEE_ANGLE_OFFSET,
     KNEE_LIMITS,
     KNEE_SPEED,
 )
-from tasks.envs.constants import SCALE
+from teachbench.tasks.envs.constants import SCALE
 
 SEGMENT_HALF = 10  # px
 LEG_W, LEG_H = 4, 10  # px

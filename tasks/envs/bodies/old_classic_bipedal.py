@@ -7,7 +7,7 @@ in Stump Tracks; Parkour turns that off for walkers.
 
 from __future__ import annotations
 
-from tasks.envs.bodies.legged import LeggedGeometry, LeggedWalker
+from teachbench.tasks.envs.bodies.legged import LeggedGeometry, LeggedWalker
 
 GEOMETRY = LeggedGeometry(
     hull=((-30, 9), (6, 9), (34, 1), (34, -8), (-30, -8)),

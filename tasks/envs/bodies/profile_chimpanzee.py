@@ -12,10 +12,9 @@ from __future__ import annotations
 import math
 
 from Box2D import b2World
-
-from tasks.envs.bodies.base import Body, box_fixture, polygon_fixture
-from tasks.envs.bodies.legged import HIP_SPEED, KNEE_ANGLE_OFFSET, KNEE_SPEED
-from tasks.envs.constants import SCALE
+from teachbench.tasks.envs.bodies.base import Body, box_fixture, polygon_fixture
+from teachbench.tasks.envs.bodies.legged import HIP_SPEED, KNEE_ANGLE_OFFSET, KNEE_SPEED
+from teachbench.tasks.envs.constants import SCALE
 
 PI = math.pi
 TRUNK = ((-12, 25), (12, 25), (8, -20), (-8, -20))  # px

@@ -6,7 +6,7 @@ infeasible sooner. Its declared width is 20 px, so it never widens the start pad
 
 from __future__ import annotations
 
-from tasks.envs.bodies.legged import LeggedGeometry, LeggedWalker
+from teachbench.tasks.envs.bodies.legged import LeggedGeometry, LeggedWalker
 
 GEOMETRY = LeggedGeometry(
     hull=((-30, 9), (6, 9), (34, 1), (34, -8), (-30, -8)),

@@ -10,10 +10,9 @@ from __future__ import annotations
 import math
 
 from Box2D import b2World
-
-from tasks.envs.bodies.base import Body, box_fixture, polygon_fixture
-from tasks.envs.bodies.legged import HIP_SPEED, KNEE_SPEED
-from tasks.envs.constants import SCALE
+from teachbench.tasks.envs.bodies.base import Body, box_fixture, polygon_fixture
+from teachbench.tasks.envs.bodies.legged import HIP_SPEED, KNEE_SPEED
+from teachbench.tasks.envs.constants import SCALE
 
 BODY_HALF = 10  # px
 LEG_W, LEG_H = 6, 20  # px

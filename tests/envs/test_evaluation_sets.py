@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from tasks.envs import test_sets
+from teachbench.tasks.envs import evaluation_sets
 
 PARKOUR_COLUMNS = [
     "input_vector_0",
@@ -20,7 +19,7 @@ PARKOUR_COLUMNS = [
 
 
 def test_stump_test_set_is_the_10x10_grid():
-    names, tasks = test_sets.load_test_set("parametric_stumps_test_set")
+    names, tasks = evaluation_sets.load_test_set("parametric_stumps_test_set")
     assert names == ["stump_height", "obstacle_spacing"]
     assert tasks.shape == (100, 2) and tasks.dtype == np.float64
     grid = {
@@ -33,15 +32,15 @@ def test_stump_test_set_is_the_10x10_grid():
     "name", ["walking_test_set_v1", "climbing_test_set_v1", "swimming_test_set_v1"]
 )
 def test_parkour_test_sets(name):
-    names, tasks = test_sets.load_test_set(name)
+    names, tasks = evaluation_sets.load_test_set(name)
     assert names == PARKOUR_COLUMNS
     assert tasks.shape == (100, 8)
     assert set(np.unique(tasks[:, 7])) <= {10.0, 20.0}
 
 
 def test_hash_is_stable_and_unknown_names_raise():
-    digest = test_sets.test_set_sha256("parametric_stumps_test_set")
-    assert digest == test_sets.test_set_sha256("parametric_stumps_test_set")
+    digest = evaluation_sets.csv_sha256("parametric_stumps_test_set")
+    assert digest == evaluation_sets.csv_sha256("parametric_stumps_test_set")
     assert len(digest) == 64
     with pytest.raises(ValueError, match="unknown test set"):
-        test_sets.load_test_set("nope")
+        evaluation_sets.load_test_set("nope")

@@ -1,4 +1,6 @@
-"""The fixed evaluation task sets shipped with teachbench.
+"""The fixed evaluation task sets ("test sets", TeachMyAgent's word) shipped with teachbench.
+
+The module is not called ``test_sets`` so that no test collector mistakes it for tests.
 
 They are TeachMyAgent's test sets, exported to CSV (see ``tasks/data/test_sets/
 SOURCE.md``). Their hash goes into a challenge's protocol hash, so a changed file
@@ -22,27 +24,22 @@ TEST_SETS = (
 )
 
 
-def test_set_path(name: str) -> Path:
+def csv_path(name: str) -> Path:
     """Path of the CSV of test set `name` (one of :data:`TEST_SETS`)."""
     if name not in TEST_SETS:
         raise ValueError(f"unknown test set {name!r}; known: {list(TEST_SETS)}")
-    return Path(str(resources.files("tasks") / "data" / "test_sets" / f"{name}.csv"))
+    return Path(str(resources.files("teachbench.tasks") / "data" / "test_sets" / f"{name}.csv"))
 
 
 def load_test_set(name: str) -> tuple[list[str], np.ndarray]:
     """Column names and the (n_tasks, n_params) float64 array; row k is test episode k."""
-    with test_set_path(name).open(newline="") as fh:
+    with csv_path(name).open(newline="") as fh:
         rows = list(csv.reader(fh))
     names, body = rows[0], rows[1:]
     tasks = np.array([[float(v) for v in row] for row in body], dtype=np.float64)
     return names, tasks
 
 
-def test_set_sha256(name: str) -> str:
+def csv_sha256(name: str) -> str:
     """SHA-256 of the test set's CSV bytes."""
-    return hashlib.sha256(test_set_path(name).read_bytes()).hexdigest()
-
-
-# These helpers are named test_* after the data they serve; keep pytest from collecting them.
-test_set_path.__test__ = False  # type: ignore[attr-defined]
-test_set_sha256.__test__ = False  # type: ignore[attr-defined]
+    return hashlib.sha256(csv_path(name).read_bytes()).hexdigest()
