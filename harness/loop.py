@@ -7,8 +7,10 @@ bad teacher, so the other runs go on.
 
 from __future__ import annotations
 
+import shutil
 import time
 import traceback
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from teachbench.harness.provenance import provenance
 from teachbench.harness.records import RETURN_DECIMALS, mastered_percent, trace_path, write_record
 from teachbench.harness.runspec import ResolvedRun, RunSpec, resolve_run, teacher_identity
 from teachbench.harness.seeding import run_streams
-from teachbench.harness.storage import load_state, save_state
+from teachbench.harness.storage import StorageError, load_state, save_state, write_with_retry
 from teachbench.harness.student import Student
 from teachbench.harness.teacher import Teacher
 from teachbench.harness.validation import TaskValidator, check_returns
@@ -53,8 +55,24 @@ class LoopState:
     lengths: list[int] = field(default_factory=list)
 
 
+def scratch_dir(record_file: Path) -> Path:
+    """The run's own folder (checkpoint, temporary files): the only place its code may write.
+
+    A hidden folder beside the record, so record readers never look inside it.
+    """
+    return record_file.with_name("." + record_file.name.removesuffix(".json") + ".work")
+
+
 def checkpoint_path(record_file: Path) -> Path:
-    return record_file.with_name(record_file.name.removesuffix(".json") + CHECKPOINT_SUFFIX)
+    return scratch_dir(record_file) / f"checkpoint{CHECKPOINT_SUFFIX}"
+
+
+@dataclass
+class RunOutput:
+    """What a run computes: its record (not yet sealed) and, if asked for, its trace arrays."""
+
+    doc: dict[str, Any]
+    trace: dict[str, np.ndarray] | None
 
 
 def execute(
@@ -62,7 +80,20 @@ def execute(
     heartbeat: Any = None,
     checkpoint_every_s: float = 60.0,
 ) -> dict[str, Any]:
-    """Run one (teacher, challenge, level, seed) and write its record; return the record."""
+    """Run one (teacher, challenge, level, seed) in this process and write its record.
+
+    For tests and benchmarks of the loop itself; commands run submitted code through
+    ``teachbench.harness.supervisor``, in a sandboxed child.
+    """
+    return persist(spec, compute(spec, heartbeat, checkpoint_every_s))
+
+
+def compute(
+    spec: RunSpec,
+    heartbeat: Any = None,
+    checkpoint_every_s: float = 60.0,
+) -> RunOutput:
+    """Run one (teacher, challenge, level, seed); return its record and trace, writing neither."""
     heartbeat = heartbeat if heartbeat is not None else [0, 0, 0]
     started = time.time()
     wall = time.perf_counter()
@@ -72,23 +103,45 @@ def execute(
         raise RunFailure(spec.label(), str(exc).strip("'\"")) from None
     base = _record_base(run, started)
     missing = _missing_requirements(run)
+    trace = None
     if missing:
         doc = {**base, "status": Status.NOT_APPLICABLE, "reason": missing}
     else:
-        doc = _run_guarded(run, base, heartbeat, checkpoint_every_s)
+        doc, trace = _run_guarded(run, base, heartbeat, checkpoint_every_s)
     heartbeat[PHASE] = len(PHASES) - 1
     doc["timings"] = {**doc["timings"], "wall_s": time.perf_counter() - wall}
     doc["provenance"]["finished"] = _iso(time.time())
-    return write_record(spec.record_file, doc)
+    return RunOutput(doc, trace)
+
+
+def persist(spec: RunSpec, output: RunOutput) -> dict[str, Any]:
+    """Write the trace (if any), then the record; a trace that cannot be written never costs
+    the result: the record is written without it, and says so."""
+    doc = dict(output.doc)
+    if output.trace is not None:
+        path = trace_path(spec.record_file)
+        try:
+            write_with_retry(lambda: save_state(path, output.trace), path)
+            doc["trace"] = {"file": path.name, "episodes": str(len(output.trace["returns"]))}
+        except StorageError as exc:
+            doc["trace"] = None
+            doc["provenance"] = {**doc["provenance"], "trace_error": str(exc)}
+    record = write_with_retry(lambda: write_record(spec.record_file, doc), spec.record_file)
+    shutil.rmtree(scratch_dir(spec.record_file), ignore_errors=True)
+    return record
 
 
 def write_failure(spec: RunSpec, where: str, message: str) -> dict[str, Any]:
     """Record a run that died outside the loop's reach (crash, kill, timeout)."""
+    return persist(spec, failure_output(spec, where, message))
+
+
+def failure_output(spec: RunSpec, where: str, message: str) -> RunOutput:
     run = resolve_run(spec)
     doc = _record_base(run, time.time())
-    doc["status"] = "failed"
+    doc["status"] = Status.FAILED
     doc["error"] = {"type": "RunAborted", "message": message, "where": where, "traceback": ""}
-    return write_record(spec.record_file, doc)
+    return RunOutput(doc, None)
 
 
 def _missing_requirements(run: ResolvedRun) -> str | None:
@@ -142,20 +195,23 @@ def _iso(timestamp: float) -> str:
 
 def _run_guarded(
     run: ResolvedRun, base: dict[str, Any], heartbeat: Any, checkpoint_every_s: float
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], dict[str, np.ndarray] | None]:
     try:
         return _run(run, base, heartbeat, checkpoint_every_s)
     except RunFailure as exc:
-        return {**base, "status": Status.FAILED, "error": _error(exc, exc.where)}
-    except Exception as exc:  # a bug in a teacher or student must not stop other runs
+        return {**base, "status": Status.FAILED, "error": _error(exc, exc.where)}, None
+    except (Exception, SystemExit) as exc:  # a teacher's bug, or sys.exit(), ends this run only
         where = PHASES[heartbeat[PHASE]]
-        return {**base, "status": Status.FAILED, "error": _error(exc, where)}
+        return {**base, "status": Status.FAILED, "error": _error(exc, where)}, None
 
 
 def _error(exc: BaseException, where: str) -> dict[str, str]:
+    message = str(exc)
+    if isinstance(exc, SystemExit):
+        message = f"called sys.exit({exc.code!r}); a teacher or student must return, not exit"
     return {
         "type": type(exc).__name__,
-        "message": str(exc),
+        "message": message,
         "where": where,
         "traceback": "".join(traceback.format_exception(exc, limit=-8)),
     }
@@ -163,7 +219,7 @@ def _error(exc: BaseException, where: str) -> dict[str, str]:
 
 def _run(
     run: ResolvedRun, base: dict[str, Any], heartbeat: Any, checkpoint_every_s: float
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], dict[str, np.ndarray] | None]:
     spec, challenge = run.spec, run.challenge
     streams = run_streams(run.suite.name, challenge.name, spec.level, spec.seed)
     to_env = challenge.mapping.bind(challenge.space, streams.mapping)
@@ -205,14 +261,17 @@ def _run(
         episode = state.episodes
         heartbeat[PHASE], heartbeat[EPISODE] = 1, episode
         t0 = clock()
-        task = validate(teacher.sample_task(), episode)
+        # The harness keeps its own read-only copy: a teacher or student that changes an array
+        # it was handed (or returned) cannot change what is recorded.
+        task = np.array(validate(teacher.sample_task(), episode))
+        task.flags.writeable = False
         heartbeat[PHASE] = 2
         t1 = clock()
-        played = student.run_episode(to_env(task), int(env_rng.integers(2**31)))
+        played = student.run_episode(to_env(task.copy()), int(env_rng.integers(2**31)))
         t2 = clock()
         outcome = grade(_checked(played, max_len, student_name), threshold, reward_range)
         heartbeat[PHASE] = 3
-        teacher.update(task, outcome)
+        teacher.update(task.copy(), outcome)
         t3 = clock()
         state.sample_s += t1 - t0
         state.update_s += t3 - t2
@@ -261,7 +320,7 @@ def _checked(played: Episode, max_len: int, student_name: str) -> Episode:
 
 def _finish(
     run: ResolvedRun, base: dict[str, Any], state: LoopState, student: Student, teacher_name: str
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], dict[str, np.ndarray] | None]:
     threshold = run.challenge.mastery_threshold
     curve = [mastered_percent(e["returns"], threshold) for e in state.evaluations]
     teacher_s = state.sample_s + state.update_s
@@ -285,23 +344,14 @@ def _finish(
             "accounted_s": total,
         },
     }
+    trace = None
     if run.spec.trace:
-        doc["trace"] = _write_trace(run.spec.record_file, state)
-    checkpoint_path(run.spec.record_file).unlink(missing_ok=True)
-    return doc
-
-
-def _write_trace(record_file: Path, state: LoopState) -> dict[str, str]:
-    path = trace_path(record_file)
-    save_state(
-        path,
-        {
+        trace = {
             "tasks": np.asarray(state.tasks, dtype=np.float32),
             "returns": np.asarray(state.returns, dtype=np.float32),
             "lengths": np.asarray(state.lengths, dtype=np.int32),
-        },
-    )
-    return {"file": path.name, "episodes": str(state.episodes)}
+        }
+    return doc, trace
 
 
 def _save(ckpt, identity, state: LoopState, streams, teacher: Teacher, student: Student) -> None:
@@ -324,16 +374,34 @@ def _save(ckpt, identity, state: LoopState, streams, teacher: Teacher, student: 
 
 
 def _restore(ckpt, identity, state: LoopState, streams, teacher: Teacher, student: Student) -> None:
-    saved = load_state(ckpt)
-    if saved["identity"] != identity:
-        # A checkpoint of another protocol or teacher version: it cannot be resumed.
-        ckpt.unlink()
+    """Resume from a checkpoint; one that cannot be loaded is set aside and the run starts over.
+
+    A damaged checkpoint is the harness's problem, not the teacher's: it must not fail
+    the run on every retry. (A teacher whose ``load_state_dict`` raises still fails.)
+    """
+    fresh = streams.state()
+    try:
+        saved = load_state(ckpt)
+        if not isinstance(saved, dict) or saved.get("identity") != identity:
+            # A checkpoint of another protocol or teacher version: it cannot be resumed.
+            ckpt.unlink()
+            return
+        loop = {k: v for k, v in saved["loop"].items() if k in LoopState.__dataclass_fields__}
+        restored = LoopState(**loop)
+        restored.tasks = list(saved["trace"]["tasks"])
+        restored.returns = saved["trace"]["returns"].tolist()
+        restored.lengths = saved["trace"]["lengths"].tolist()
+        streams.load_state(saved["streams"])
+    except Exception as exc:  # any damage: zip, JSON, missing keys, wrong shapes
+        streams.load_state(fresh)
+        aside = ckpt.with_name(f"{ckpt.name}.unreadable-{time.strftime('%Y%m%dT%H%M%S')}")
+        ckpt.rename(aside)
+        warnings.warn(
+            f"checkpoint {ckpt} cannot be loaded ({type(exc).__name__}: {exc}); kept it as "
+            f"{aside.name} and started the run over",
+            stacklevel=2,
+        )
         return
-    for key, value in saved["loop"].items():
-        setattr(state, key, value)
-    state.tasks = list(saved["trace"]["tasks"])
-    state.returns = saved["trace"]["returns"].tolist()
-    state.lengths = saved["trace"]["lengths"].tolist()
-    streams.load_state(saved["streams"])
+    vars(state).update(vars(restored))
     teacher.load_state_dict(saved["teacher"])
     student.load_state_dict(saved["student"])

@@ -9,7 +9,13 @@ from typing import Any
 
 from teachbench.harness.challenge import Suite
 from teachbench.harness.records import RecordError, read_record
-from teachbench.harness.runspec import RunSpec, resolve_student, resolve_suite, resolve_teacher
+from teachbench.harness.runspec import (
+    RunSpec,
+    code_version,
+    resolve_student,
+    resolve_suite,
+    resolve_teacher,
+)
 
 
 @dataclass
@@ -33,7 +39,8 @@ def plan_runs(
     trace: bool = True,
 ) -> Plan:
     """Expand a command into runs; resolve every name first so typos fail before any work."""
-    resolve_teacher(teacher)
+    resolved = resolve_teacher(teacher)
+    current = {"entry_point": resolved.entry_point, "code_version": code_version(resolved.obj)}
     suite: Suite = resolve_suite(suite_name)
     chosen = (
         [suite.challenge(tier, name) for name in challenges]
@@ -63,19 +70,20 @@ def plan_runs(
                     hyperparameters=dict(hyperparameters or {}),
                     trace=trace,
                 )
-                if _already_done(spec, protocol_hash, plan):
+                if _already_done(spec, protocol_hash, current, plan):
                     plan.done.append(spec)
                 else:
                     plan.todo.append((spec, challenge.budget_steps))
     return plan
 
 
-def _already_done(spec: RunSpec, protocol_hash: str, plan: Plan) -> bool:
-    """A run is done if a valid record of the same protocol and teacher settings exists.
+def _already_done(spec: RunSpec, protocol_hash: str, current: dict[str, str], plan: Plan) -> bool:
+    """A run is done if a valid record of the same protocol, teacher code and settings exists.
 
-    A record that fails validation, or belongs to another protocol version, is
-    never overwritten: it is renamed aside, so nothing is lost, and the run is
-    redone. Failed runs are redone.
+    A record that cannot be read (whatever the damage), belongs to another protocol
+    version, or was made by another entry point or another version of the teacher's
+    code is never overwritten: it is renamed aside, so nothing is lost, and the run
+    is redone. Failed runs are redone.
     """
     path = spec.record_file
     if not path.exists():
@@ -92,5 +100,12 @@ def _already_done(spec: RunSpec, protocol_hash: str, plan: Plan) -> bool:
         aside = path.with_name(f"{path.name}.superseded-{doc['protocol']['hash']}")
         path.rename(aside)
         plan.set_aside.append((aside, "recorded under another protocol version"))
+        return False
+    recorded = {k: doc["teacher"].get(k) for k in current}
+    if recorded != current:
+        changed = " and ".join(k.replace("_", " ") for k in current if recorded[k] != current[k])
+        aside = path.with_name(f"{path.name}.superseded-{time.strftime('%Y%m%dT%H%M%S')}")
+        path.rename(aside)
+        plan.set_aside.append((aside, f"recorded with another teacher {changed}"))
         return False
     return doc["status"] != "failed" and doc["teacher"]["hyperparameters"] == spec.hyperparameters

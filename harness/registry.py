@@ -40,19 +40,31 @@ def names(group: str) -> dict[str, str]:
     return {ep.name: ep.value for ep in entry_points(group=group)}
 
 
+def _targets(group: str, name: str) -> list[str]:
+    """Every distinct target registered under ``name`` (installed packages may collide)."""
+    return sorted({ep.value for ep in entry_points(group=group) if ep.name == name})
+
+
 def resolve(group: str, name: str) -> Resolved:
     """Resolve a registered name or a ``package.module:Attr`` string."""
     kind = _KIND[group]
     if ":" in name:
         return Resolved(name=_short_name(name), entry_point=name, obj=_import(name, kind))
-    registered = names(group)
-    if name not in registered:
-        known = ", ".join(sorted(registered)) or "none"
+    targets = _targets(group, name)
+    if not targets:
+        known = ", ".join(sorted(names(group))) or "none"
         raise RegistryError(
             f"unknown {kind} {name!r}; registered {kind}s: {known} "
             f"(or give package.module:Attr; `teachbench list {kind}s` lists them)"
         )
-    return Resolved(name=name, entry_point=registered[name], obj=_import(registered[name], kind))
+    if len(targets) > 1:
+        # One name, two packages: whichever Python lists first would silently win, and its
+        # records would land in the other's folder.
+        raise RegistryError(
+            f"{kind} name {name!r} is registered by more than one package ({', '.join(targets)}); "
+            "uninstall one, or give the one you mean as package.module:Attr"
+        )
+    return Resolved(name=name, entry_point=targets[0], obj=_import(targets[0], kind))
 
 
 def _short_name(target: str) -> str:
@@ -65,10 +77,11 @@ def _import(target: str, kind: str) -> Any:
         raise RegistryError(f"{kind} {target!r} is not of the form package.module:Attr")
     try:
         obj: Any = importlib.import_module(module_name)
-    except ImportError as exc:
+    except (Exception, SystemExit) as exc:  # a plugin's import-time bug: reported, not raised
         raise RegistryError(
-            f"cannot import {kind} module {module_name!r} ({exc}); is its package installed?"
-        ) from exc
+            f"cannot import {kind} module {module_name!r} ({type(exc).__name__}: {exc}); "
+            "is its package installed and working?"
+        ) from None
     for part in attr_path.split("."):
         try:
             obj = getattr(obj, part)

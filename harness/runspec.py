@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from teachbench.harness.knowledge import ALL_REQUIREMENTS
 from teachbench.harness.records import record_path
 from teachbench.harness.student import Student
 from teachbench.harness.teacher import Teacher
+from teachbench.harness.vocabulary import is_slug
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,8 @@ class RunSpec:
 
     @property
     def teacher_key(self) -> str:
-        """The folder name of this teacher's records: its name, plus a digest of overrides."""
-        base = self.teacher.split(":")[-1].split(".")[-1] if ":" in self.teacher else self.teacher
+        """The folder name of this teacher's records: its key, plus a digest of overrides."""
+        base = name_key(self.teacher, "teacher")
         if not self.hyperparameters:
             return base
         return f"{base}-{sha256_hex(canonical_json(self.hyperparameters))[:8]}"
@@ -44,7 +46,7 @@ class RunSpec:
     def record_file(self) -> Path:
         return record_path(
             self.results,
-            self.suite.split(":")[-1],
+            name_key(self.suite, "suite"),
             self.tier,
             self.challenge,
             self.level,
@@ -53,7 +55,27 @@ class RunSpec:
         )
 
     def label(self) -> str:
-        return f"{self.teacher_key} on {self.challenge}/{self.level} seed {self.seed}"
+        return f"{self.teacher} on {self.challenge}/{self.level} seed {self.seed}"
+
+
+def name_key(name: str, kind: str) -> str:
+    """The folder key of a registered name or a ``package.module:Attr`` entry point.
+
+    A registered name is its own key and must be a slug. An entry point gets a slug of
+    its attribute plus a short hash of the whole entry point, so ``a.mod:RandomTeacher``
+    and ``b.mod:RandomTeacher`` never share a folder, and a class named ``random`` never
+    lands in the baseline's.
+    """
+    if ":" not in name:
+        if not is_slug(name):
+            raise registry.RegistryError(
+                f"{kind} name {name!r} is not a slug (lower-case letters, digits, '-', '_'); "
+                "register it under such a name"
+            )
+        return name
+    attr = name.rsplit(":", 1)[1].split(".")[-1]
+    readable = re.sub(r"[^a-z0-9_-]+", "-", attr.lower()).strip("-_")[:40].strip("-_") or kind
+    return f"{readable}-{sha256_hex(name)[:8]}"
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,16 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
+T = TypeVar("T")
 _TREE_KEY = "__tree__"
 _ARRAY_TAG = "__ndarray__"
 
@@ -83,3 +87,57 @@ def load_state(path: Path) -> Any:
         return node
 
     return decode(tree)
+
+
+class StorageError(OSError):
+    """The results folder refused a write (read-only, full, gone): not the run's fault."""
+
+
+#: Attempts at a write before it is reported as a storage error.
+WRITE_ATTEMPTS = 3
+
+
+def write_with_retry(write: Callable[[], T], path: Path, attempts: int = WRITE_ATTEMPTS) -> T:
+    """Call ``write`` until it succeeds; after ``attempts`` failures raise a ``StorageError``.
+
+    A full disk or a network folder can fail a write for a moment; a result that took
+    an hour to compute deserves a second try before it is given up.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return write()
+        except OSError as exc:
+            if attempt == attempts:
+                raise StorageError(
+                    f"cannot write {path} ({exc.strerror or exc}); free space or fix the "
+                    "permissions of the results folder, then run the same command again"
+                ) from None
+            time.sleep(0.2 * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def check_writable(results: Path, min_free_bytes: int = 50 * 2**20) -> None:
+    """Before any run: the results folder is (or can be made) a writable folder with space."""
+    try:
+        results.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise StorageError(f"results folder {results} exists and is not a folder") from None
+    except OSError as exc:
+        raise StorageError(f"cannot create results folder {results} ({exc.strerror})") from None
+    if not results.is_dir():
+        raise StorageError(f"results folder {results} is not a folder")
+    try:
+        fd, probe = tempfile.mkstemp(dir=results, prefix=".write-test-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise StorageError(
+            f"results folder {results} is not writable ({exc.strerror}); choose another "
+            "with --results or fix its permissions"
+        ) from None
+    free = shutil.disk_usage(results).free
+    if free < min_free_bytes:
+        raise StorageError(
+            f"results folder {results} has only {free / 2**20:.0f} MiB free; runs need at "
+            f"least {min_free_bytes / 2**20:.0f} MiB: free some space or choose another --results"
+        )

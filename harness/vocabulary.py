@@ -37,6 +37,17 @@ class Level(StrEnum):
     HIGH = "high"  # + an initial (easy) task distribution, and a target one if defined
 
 
+class Trust(StrEnum):
+    """Whether a record's signature shows this harness, with this machine's key, wrote it.
+
+    Unverified records are shown, marked, never refused: shared folders are normal, and
+    ``teachbench verify`` (re-running a sample) is what makes a foreign record trusted.
+    """
+
+    VERIFIED = "verified"  # signed with this machine's key, content unchanged
+    UNVERIFIED = "unverified"  # unsigned (older schema), another key, or a signature mismatch
+
+
 #: TeachMyAgent's body names, as the Box2D environments and the surrogate profiles spell them.
 #: Challenge names use their slug (``body_slug``): ``students-sac-small-bipedal``.
 BODIES = (

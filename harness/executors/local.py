@@ -1,55 +1,65 @@
-"""The local executor: one run per process, a pool of ``workers`` processes.
+"""The local executor: a pool of ``workers`` supervised, sandboxed run processes.
 
-A process per run (rather than a thread or a shared pool worker) is what makes
-a hanging or crashing teacher harmless: the process is killed, the run gets a
-``failed`` record that says where it was stuck, and the other runs go on. The
+A process per run (rather than a thread or a shared pool worker) is what makes a
+hanging, crashing or exiting teacher harmless: ``harness.supervisor`` kills it
+(with any helper processes), records how it ended, and the other runs go on. The
 run loop reports its phase and step count through a small shared array, which
 feeds both the hang diagnosis and the progress bar.
+
+SIGINT (Ctrl-C) and SIGTERM (``kill``, ``timeout``) stop every run at once and
+leave no record for the interrupted ones, so running the same command again
+resumes them (from their checkpoints where they have one).
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
+import signal
+import sys
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
-from teachbench.harness.loop import EPISODE, PHASE, PHASES, STEPS, execute, write_failure
-from teachbench.harness.records import read_record
+from teachbench.harness.loop import STEPS
 from teachbench.harness.runspec import RunSpec
+from teachbench.harness.supervisor import (
+    Attempt,
+    RunResult,
+    SupervisorOptions,
+    kill,
+    poll,
+    sandbox_problem,
+    start,
+)
 from teachbench.harness.vocabulary import Status
-from threadpoolctl import threadpool_limits
 from tqdm import tqdm
+
+__all__ = ["Interrupted", "RunResult", "default_workers", "run_local"]
 
 POLL_S = 0.05
 
 
-@dataclass(frozen=True)
-class RunResult:
-    spec: RunSpec
-    status: str
-    message: str = ""
-
-
-@dataclass
-class _Running:
-    spec: RunSpec
-    process: mp.Process
-    heartbeat: object
-    started: float
-    budget: int
+class Interrupted(Exception):
+    """SIGINT or SIGTERM arrived: every run was stopped; the same command resumes."""
 
 
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
-def _child(spec: RunSpec, heartbeat, checkpoint_every_s: float) -> None:
-    # One run per core: a library that spawns its own threads would fight the other runs.
-    threadpool_limits(1)
-    execute(spec, heartbeat=heartbeat, checkpoint_every_s=checkpoint_every_s)
+@contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Turn SIGINT/SIGTERM into ``Interrupted`` for the duration of a pool."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise Interrupted(signal.Signals(signum).name)
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def run_local(
@@ -58,17 +68,21 @@ def run_local(
     timeout_s: float | None = None,
     checkpoint_every_s: float = 60.0,
     progress: bool = True,
+    sandbox: bool = True,
 ) -> list[RunResult]:
     """Execute ``(spec, budget_steps)`` pairs; return one result per spec, in order of completion."""
     workers = workers or default_workers()
-    context = mp.get_context("fork")
+    options = SupervisorOptions(timeout_s, checkpoint_every_s, sandbox)
+    problem = sandbox_problem(options) if specs else None
+    if problem and sandbox:
+        print(f"teachbench: runs are NOT sandboxed ({problem})", file=sys.stderr)
     queue = list(specs)
-    running: list[_Running] = []
+    budgets = {id(spec): budget for spec, budget in specs}
+    running: list[Attempt] = []
     results: list[RunResult] = []
-    total_steps = sum(budget for _, budget in specs)
     done_steps = 0
     bar = tqdm(
-        total=total_steps,
+        total=sum(budgets.values()),
         unit="step",
         unit_scale=True,
         disable=not progress,
@@ -77,59 +91,29 @@ def run_local(
         bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} env steps [{elapsed}<{remaining}] {postfix}",
     )
     try:
-        while queue or running:
-            while queue and len(running) < workers:
-                spec, budget = queue.pop(0)
-                heartbeat = context.Array("q", 3, lock=False)
-                process = context.Process(
-                    target=_child, args=(spec, heartbeat, checkpoint_every_s), daemon=True
+        with _stop_on_signals():
+            while queue or running:
+                while queue and len(running) < workers:
+                    spec, _ = queue.pop(0)
+                    running.append(start(spec, options))
+                time.sleep(POLL_S)
+                for attempt in list(running):
+                    result = poll(attempt)
+                    if result is None:
+                        continue
+                    running.remove(attempt)
+                    results.append(result)
+                    done_steps += budgets[id(attempt.spec)]
+                live = sum(
+                    min(max(int(a.heartbeat[STEPS]), 0), budgets[id(a.spec)]) for a in running
                 )
-                process.start()
-                running.append(_Running(spec, process, heartbeat, time.monotonic(), budget))
-            time.sleep(POLL_S)
-            for job in list(running):
-                result = _poll(job, timeout_s)
-                if result is None:
-                    continue
-                running.remove(job)
-                results.append(result)
-                done_steps += job.budget
-            live = sum(min(job.heartbeat[STEPS], job.budget) for job in running)
-            failed = sum(r.status == Status.FAILED for r in results)
-            bar.set_postfix_str(f"runs {len(results)}/{len(specs)}, failed {failed}", refresh=False)
-            bar.update(done_steps + live - bar.n)
+                failed = sum(r.status == Status.FAILED for r in results)
+                bar.set_postfix_str(
+                    f"runs {len(results)}/{len(specs)}, failed {failed}", refresh=False
+                )
+                bar.update(done_steps + live - bar.n)
     finally:
-        for job in running:
-            job.process.kill()
+        for attempt in running:
+            kill(attempt)
         bar.close()
     return results
-
-
-def _poll(job: _Running, timeout_s: float | None) -> RunResult | None:
-    process = job.process
-    if process.exitcode is None:
-        if timeout_s is None or time.monotonic() - job.started < timeout_s:
-            return None
-        process.kill()
-        process.join()
-        phase = PHASES[job.heartbeat[PHASE]]
-        message = (
-            f"timed out after {timeout_s:g} s in {phase} (episode {job.heartbeat[EPISODE]}); "
-            "a checkpoint, if any, lets a re-run resume"
-        )
-        write_failure(job.spec, phase, message)
-        return RunResult(job.spec, Status.FAILED, message)
-    process.join()
-    if process.exitcode != 0:
-        phase = PHASES[job.heartbeat[PHASE]]
-        message = f"the run process died (exit code {process.exitcode}) in {phase}"
-        write_failure(job.spec, phase, message)
-        return RunResult(job.spec, Status.FAILED, message)
-    return _result_from_record(job.spec)
-
-
-def _result_from_record(spec: RunSpec) -> RunResult:
-    doc = read_record(Path(spec.record_file))
-    if doc["status"] == "failed":
-        return RunResult(spec, Status.FAILED, f"{doc['error']['where']}: {doc['error']['message']}")
-    return RunResult(spec, doc["status"], doc.get("reason") or "")
