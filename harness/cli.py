@@ -10,11 +10,19 @@ from pathlib import Path
 from typing import Any
 
 from teachbench.harness import registry
-from teachbench.harness.executors.local import default_workers, run_local
+from teachbench.harness.arguments import (
+    check_seed_count,
+    confirm_size,
+    positive_seconds,
+    usable_teachers,
+)
+from teachbench.harness.executors.local import Interrupted, default_workers, run_local
 from teachbench.harness.plan import plan_runs
 from teachbench.harness.records import RecordError
 from teachbench.harness.runspec import resolve_suite
 from teachbench.harness.seeding import parse_seeds
+from teachbench.harness.signing import SigningKeyError
+from teachbench.harness.storage import StorageError, check_writable
 from teachbench.harness.vocabulary import Level, Status, Tier
 
 TIER_TIMEOUT_S = {"surrogate": 600.0, "smoke": 3600.0, "full": None}
@@ -28,6 +36,7 @@ class UsageError(Exception):
 
 def _seeds(text: str) -> tuple[int, ...]:
     try:
+        check_seed_count(text)
         return parse_seeds(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
@@ -56,6 +65,13 @@ def _task(text: str) -> list[float] | dict[str, Any]:
             f"task {text!r} must be comma-separated numbers or JSON"
         ) from None
     return value
+
+
+def _timeout(text: str) -> float:
+    try:
+        return positive_seconds(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _positive_int(text: str) -> int:
@@ -93,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     campaign.add_argument("--results", type=Path, default=Path("results/baselines"))
     campaign.add_argument("--workers", type=_positive_int, default=default_workers())
     campaign.add_argument("--reps", type=_positive_int, default=2000, help="bootstrap resamples")
+    campaign.add_argument("--yes", action="store_true", help="start a very large campaign unasked")
 
     listing = commands.add_parser("list", help="list registered teachers, students, suites...")
     listing.add_argument("what", choices=["teachers", "students", "suites", "challenges"])
@@ -113,7 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--results", type=Path, default=Path("results/runs"))
     run.add_argument("--executor", default="local", choices=["local"])
     run.add_argument("--workers", type=_positive_int, default=default_workers())
-    run.add_argument("--timeout", type=float, help="seconds per run before it counts as hung")
+    run.add_argument("--timeout", type=_timeout, help="seconds per run before it counts as hung")
+    run.add_argument("--yes", action="store_true", help="start a very large command unasked")
     run.add_argument("--hp", type=_hyperparameter, action="append", default=[], metavar="K=V")
     run.add_argument("--no-trace", action="store_true", help="do not save the curriculum trace")
     run.add_argument("--checkpoint-every", type=float, default=60.0, metavar="SECONDS")
@@ -159,6 +177,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         return handlers[args.command](args)
+    except Interrupted:
+        print("interrupted; run the same command to resume", file=sys.stderr)
+        return 130
+    except (StorageError, SigningKeyError) as exc:
+        print(f"teachbench: storage error: {_one_line(exc)}", file=sys.stderr)
+        return 2
     except (UsageError, registry.RegistryError, RecordError, ValueError, FileNotFoundError) as exc:
         print(f"teachbench: error: {_one_line(exc)}", file=sys.stderr)
         return 2
@@ -196,6 +220,7 @@ def execute_plan(
     seeds: tuple[int, ...] | None,
 ) -> int:
     """Plan, skip what is done, run the rest in one pool; return the number of failed runs."""
+    check_writable(args.results)
     todo = []
     for teacher in teachers:
         plan = plan_runs(
@@ -217,7 +242,10 @@ def execute_plan(
             file=sys.stderr,
         )
         todo.extend(plan.todo)
-    timeout = getattr(args, "timeout", None) or TIER_TIMEOUT_S[getattr(args, "tier", "surrogate")]
+    confirm_size(len(todo), getattr(args, "yes", False), input if sys.stdin.isatty() else None)
+    timeout = getattr(args, "timeout", None)
+    if timeout is None:
+        timeout = TIER_TIMEOUT_S[getattr(args, "tier", "surrogate")]
     results = run_local(
         todo,
         workers=args.workers,
@@ -230,12 +258,12 @@ def execute_plan(
     return len(failed)
 
 
+def _warn(message: str) -> None:
+    print(f"teachbench: {message}", file=sys.stderr)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    teachers = [
-        name
-        for given in args.teacher
-        for name in (sorted(registry.names(registry.TEACHERS)) if given == "all" else [given])
-    ]
+    teachers = usable_teachers(args.teacher, dict(args.hp), _warn)
     failed = execute_plan(args, teachers, args.level, args.challenge, args.seeds)
     if failed:
         print(f"teachbench: {failed} run(s) failed; their records say why", file=sys.stderr)
@@ -268,7 +296,7 @@ def cmd_quickstart(args: argparse.Namespace) -> int:
 
 
 def cmd_campaign(args: argparse.Namespace) -> int:
-    teachers = args.teacher or sorted(registry.names(registry.TEACHERS))
+    teachers = usable_teachers(args.teacher or ["all"], {}, _warn)
     args.no_trace = True  # traces are ~10x a record: keep a committed campaign small
     failed = execute_plan(args, teachers, None, None, args.seeds)
     args.out, args.format, args.skip_invalid = args.results / "leaderboard", None, False

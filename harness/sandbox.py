@@ -91,11 +91,11 @@ def _fs_rights(abi: int) -> int:
 
 def _allow(libc: ctypes.CDLL, ruleset: int, path: Path, rights: int, handled: int) -> None:
     try:
-        fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+        fd = os.open(path, os.O_PATH | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError:
         return  # vanished, or unreadable to us anyway
     try:
-        if not path.is_dir() or path.is_symlink():
+        if not path.is_dir():
             rights &= _FILE_ONLY
         attr = _PathBeneathAttr(rights & handled, fd)
         if attr.allowed_access and libc.syscall(
@@ -116,7 +116,10 @@ def _readable_except(hidden: Path) -> list[Path]:
             siblings = list(parent.iterdir())
         except OSError:
             continue
-        granted += [p for p in siblings if p.name != child.name]
+        # A symbolic link is skipped, not followed: it may point back into the hidden chain
+        # (pytest's ``pytest-current``, a ``latest`` link); its target, if elsewhere, is
+        # granted through its own folder.
+        granted += [p for p in siblings if p.name != child.name and not p.is_symlink()]
     return granted
 
 

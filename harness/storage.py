@@ -117,25 +117,31 @@ def write_with_retry(write: Callable[[], T], path: Path, attempts: int = WRITE_A
 
 
 def check_writable(results: Path, min_free_bytes: int = 50 * 2**20) -> None:
-    """Before any run: the results folder is (or can be made) a writable folder with space."""
-    try:
-        results.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise StorageError(f"results folder {results} exists and is not a folder") from None
-    except OSError as exc:
-        raise StorageError(f"cannot create results folder {results} ({exc.strerror})") from None
-    if not results.is_dir():
-        raise StorageError(f"results folder {results} is not a folder")
-    try:
-        fd, probe = tempfile.mkstemp(dir=results, prefix=".write-test-")
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as exc:
+    """Before any run: ``results`` is a writable folder (or can become one) with free space.
+
+    Nothing is created here: a command that stops at planning leaves no empty folder.
+    """
+    existing = results
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise StorageError(f"results folder {results}: {existing} exists and is not a folder")
+    if existing == results:
+        try:
+            fd, probe = tempfile.mkstemp(dir=results, prefix=".write-test-")
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            raise StorageError(
+                f"results folder {results} is not writable ({exc.strerror}); choose another "
+                "with --results or fix its permissions"
+            ) from None
+    elif not os.access(existing, os.W_OK | os.X_OK):
         raise StorageError(
-            f"results folder {results} is not writable ({exc.strerror}); choose another "
-            "with --results or fix its permissions"
-        ) from None
-    free = shutil.disk_usage(results).free
+            f"cannot create results folder {results}: {existing} is not writable; choose "
+            "another with --results"
+        )
+    free = shutil.disk_usage(existing).free
     if free < min_free_bytes:
         raise StorageError(
             f"results folder {results} has only {free / 2**20:.0f} MiB free; runs need at "

@@ -112,7 +112,9 @@ def _fork_server() -> Any:
     global _context
     if _context is None:
         _context = mp.get_context("forkserver")
-        _context.set_forkserver_preload(["teachbench.harness.loop"])
+        _context.set_forkserver_preload(
+            ["teachbench.harness.run_server", "teachbench.harness.loop"]
+        )
     return _context
 
 
@@ -294,6 +296,7 @@ def _child_main(
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when runs stop
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the fork server's handler
         os.environ["TMPDIR"] = str(scratch)
         os.environ["JOBLIB_MULTIPROCESSING"] = "0"  # its semaphores live outside the sandbox
         tempfile.tempdir = str(scratch)

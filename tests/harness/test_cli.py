@@ -116,7 +116,8 @@ def test_corrupt_record_stops_the_leaderboard_and_is_set_aside_on_rerun(
 def test_failed_runs_make_a_nonzero_exit_and_say_why(capsys, results: Path) -> None:
     code, out, _ = run([*small_run(results), "--teacher", "teachbench_testkit:NaNTeacher"], capsys)
     assert code == 1
-    assert "FAILED NaNTeacher on upper-baseline/none seed 0" in out and "non-finite" in out
+    assert "FAILED teachbench_testkit:NaNTeacher on upper-baseline/none seed 0" in out
+    assert "non-finite" in out
 
 
 def test_list(capsys) -> None:

@@ -135,3 +135,43 @@ def test_a_stale_checkpoint_of_another_teacher_setting_is_not_resumed(tmp_path: 
     save_state(ckpt, {"identity": {"protocol": "other"}})
     again = execute(run)
     assert comparable(again) == comparable(record)
+
+
+@pytest.mark.parametrize("damage", [b"not a zip at all", b"PK\x03\x04 truncated zip"])
+def test_a_checkpoint_that_cannot_be_loaded_is_set_aside_and_the_run_starts_over(
+    tmp_path: Path, damage: bytes
+) -> None:
+    """Before: a corrupt checkpoint failed its run on every retry, blamed on the teacher."""
+    reference = execute(spec(tmp_path / "straight", "random"))
+    run = spec(tmp_path / "damaged", "random")
+    ckpt = checkpoint_path(run.record_file)
+    ckpt.parent.mkdir(parents=True)
+    ckpt.write_bytes(damage)
+    with pytest.warns(UserWarning, match="cannot be loaded.*started the run over"):
+        again = execute(run)
+    assert again["status"] == "ok" and comparable(again) == comparable(reference)
+
+
+def test_a_checkpoint_with_the_right_identity_but_garbage_inside_starts_over(
+    tmp_path: Path,
+) -> None:
+    run = spec(tmp_path, "random")
+    reference = execute(run)
+    run.record_file.unlink()
+    identity = {"protocol": reference["protocol"]["hash"], "teacher": reference["teacher"],
+                "seed": 0}  # fmt: skip
+    save_state(checkpoint_path(run.record_file), {"identity": identity, "loop": {"steps": "x"}})
+    with pytest.warns(UserWarning, match="cannot be loaded"):
+        again = execute(run)
+    assert comparable(again) == comparable(reference)
+
+
+def test_a_trace_that_cannot_be_written_never_costs_the_result(tmp_path: Path) -> None:
+    """Before: a failing trace write turned a finished run into a failed one."""
+    run = spec(tmp_path, "random")
+    blocker = trace_path(run.record_file)
+    (blocker / "in-the-way").mkdir(parents=True)  # a folder where the trace file should go
+    record = execute(run)
+    assert record["status"] == "ok" and record["trace"] is None
+    assert "cannot write" in record["provenance"]["trace_error"]
+    assert read_record(run.record_file) == record

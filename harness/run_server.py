@@ -1,0 +1,45 @@
+"""Imported only by the fork server that starts runs: it dies with the command, and takes every
+run's process group with it.
+
+A run process is a child of the fork server, not of the command, so its own
+``PR_SET_PDEATHSIG`` fires when the fork server dies. This module makes that happen
+when the command dies (even by SIGKILL): the fork server asks the kernel for a
+SIGTERM when its parent goes, and on SIGTERM kills the process group of every run
+it started (the run and its helper processes) before it exits.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+from pathlib import Path
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+            found.append(int(entry.name))
+    return found
+
+
+def _stop_runs(signum: int, frame: object) -> None:
+    for pid in _children(os.getpid()):
+        try:
+            os.killpg(pid, signal.SIGKILL)  # each run leads its own group
+        except OSError:
+            pass
+    os._exit(0)
+
+
+signal.signal(signal.SIGTERM, _stop_runs)
+ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
