@@ -121,7 +121,7 @@ def usable_teachers(
     reported through ``warn`` and skipped: one bad plugin must not block everyone.
     """
     from teachbench.harness import registry
-    from teachbench.harness.runspec import resolve_teacher
+    from teachbench.harness.runspec import name_key, resolve_teacher
 
     chosen: list[tuple[str, bool]] = []
     for name in given:
@@ -132,6 +132,7 @@ def usable_teachers(
     usable = []
     for name, optional in dict(chosen).items():
         try:
+            name_key(name, "teacher")
             check_hyperparameters(name, resolve_teacher(name).obj, hyperparameters)
         except (registry.RegistryError, ArgumentProblem) as exc:
             if not optional:

@@ -2,11 +2,26 @@
 
 It drives the teacher on a synthetic task space with a known outcome function,
 so a submitter learns in seconds whether the harness will accept the teacher:
-API, task validity, determinism under a seed, checkpoint round trip and speed.
+API, task validity, determinism under a seed (within one interpreter and across
+two fresh ones, which catches ``hash()``-seeded teachers), tasks left unchanged
+after they are returned, checkpoint round trip and speed.
+
+Each probe runs in its own fresh interpreter with a timeout, sandboxed like a run
+where the kernel allows: a teacher that exits (``sys.exit(0)``), hangs or
+crashes fails that probe with the reason, and never passes it by silence. A
+CI gate can trust the exit status. ``check`` is a conformance check for honest
+mistakes, not a security boundary: a teacher written to fool it can (re-running
+its seeds, ``teachbench verify``, is what checks a submission's results).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -15,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from teachbench.harness import sandbox, signing
 from teachbench.harness.errors import TaskValidationError
 from teachbench.harness.knowledge import ExpertKnowledge, GaussianDistribution, Level
 from teachbench.harness.outcome import Episode, grade
@@ -29,6 +45,10 @@ EPISODES = 400
 RESUME_AT = 250
 #: Amortised teacher time per episode above which the check warns (a 20M-step run has ~20k).
 SLOW_MS = 5.0
+#: Seconds one probe may take before it counts as hung.
+PROBE_TIMEOUT_S = 300.0
+#: Hash seeds of the two interpreters that must agree: ``hash()`` differs between them.
+HASH_SEEDS = ("1", "2")
 
 #: The probe student's return scale (Stump Tracks' numbers, so teachers see familiar values).
 PROBE_REWARD_RANGE, PROBE_THRESHOLD = (-150.0, 350.0), 230.0
@@ -73,39 +93,132 @@ def _drive(
     return tasks, spent
 
 
-def check_teacher(entry: str, hyperparameters: dict[str, Any] | None = None) -> list[CheckResult]:
-    """Run every check; never raises for a faulty teacher, reports instead."""
-    hyperparameters = hyperparameters or {}
-    results: list[CheckResult] = []
-    try:
-        resolved = resolve_teacher(entry)
-    except LookupError as exc:
-        return [CheckResult("api", False, str(exc).strip("'\""))]
+def _builder(entry: str, hyperparameters: dict[str, Any]) -> tuple[Callable[[int], Teacher], Any]:
+    resolved = resolve_teacher(entry)
     cls = resolved.obj
-    results.append(
-        CheckResult("api", True, f"{resolved.entry_point} implements teachbench.Teacher")
-    )
-    validate = TaskValidator(PROBE_SPACE, resolved.name)
 
     def build(seed: int) -> Teacher:
         teacher = cls(PROBE_SPACE, PROBE_KNOWLEDGE, np.random.default_rng(seed), **hyperparameters)
         teacher.set_value_estimator(lambda task: _probe_return(task, 0))
         return teacher
 
-    checks: list[tuple[str, Callable[[], str]]] = [
-        ("valid tasks", lambda: _check_validity(build, validate)),
-        ("determinism", lambda: _check_determinism(build, validate)),
-        ("state_dict round trip", lambda: _check_round_trip(build, validate)),
-        ("speed", lambda: _check_speed(build, validate)),
-    ]
-    for name, check in checks:
+    return build, TaskValidator(PROBE_SPACE, resolved.name)
+
+
+def _probe(name: str, entry: str, hyperparameters: dict[str, Any]) -> CheckResult:
+    """One probe, in this (fresh, disposable) interpreter."""
+    if name == "api":
         try:
-            results.append(CheckResult(name, True, check()))
-        except (AssertionError, TaskValidationError) as exc:
-            results.append(CheckResult(name, False, str(exc)))
-        except Exception as exc:  # the teacher's own bug, reported rather than raised
-            results.append(CheckResult(name, False, f"{type(exc).__name__}: {exc}"))
+            resolved = resolve_teacher(entry)
+        except LookupError as exc:
+            return CheckResult("api", False, str(exc).strip("'\""))
+        return CheckResult("api", True, f"{resolved.entry_point} implements teachbench.Teacher")
+    build, validate = _builder(entry, hyperparameters)
+    try:
+        return CheckResult(name, True, PROBES[name](build, validate))
+    except (AssertionError, TaskValidationError) as exc:
+        return CheckResult(name, False, str(exc))
+    except Exception as exc:  # the teacher's own bug, reported rather than raised
+        return CheckResult(name, False, f"{type(exc).__name__}: {exc}")
+
+
+def check_teacher(
+    entry: str, hyperparameters: dict[str, Any] | None = None, timeout_s: float = PROBE_TIMEOUT_S
+) -> list[CheckResult]:
+    """Run every probe, each in a fresh interpreter; never raises for a faulty teacher."""
+    hyperparameters = hyperparameters or {}
+    api = _in_child("api", entry, hyperparameters, timeout_s)
+    if not api.ok:
+        return [api]
+    results = [api]
+    for name in ("valid tasks", "determinism", "tasks not mutated", "state_dict round trip"):
+        results.append(_in_child(name, entry, hyperparameters, timeout_s))
+    results.append(_across_interpreters(entry, hyperparameters, timeout_s))
+    results.append(_in_child("speed", entry, hyperparameters, timeout_s))
     return results
+
+
+def _across_interpreters(
+    entry: str, hyperparameters: dict[str, Any], timeout_s: float
+) -> CheckResult:
+    name = "determinism across runs"
+    reports = [
+        _in_child("task digest", entry, hyperparameters, timeout_s, hash_seed=seed)
+        for seed in HASH_SEEDS
+    ]
+    failed = next((r for r in reports if not r.ok), None)
+    if failed is not None:
+        return CheckResult(name, False, failed.detail)
+    if reports[0].detail != reports[1].detail:
+        return CheckResult(
+            name,
+            False,
+            "same seed, different tasks in two fresh interpreters: the teacher draws on "
+            "something that changes per process (hash(), id(), time, os.urandom); use self.rng",
+        )
+    return CheckResult(name, True, f"two fresh interpreters, same seed => same {EPISODES} tasks")
+
+
+def _in_child(
+    name: str,
+    entry: str,
+    hyperparameters: dict[str, Any],
+    timeout_s: float,
+    hash_seed: str = "0",
+) -> CheckResult:
+    """Run one probe in a fresh interpreter; any end without a report is a FAIL with the cause."""
+    with tempfile.TemporaryDirectory(prefix="teachbench-check-") as scratch:
+        report = Path(scratch) / "report.json"
+        env = {
+            **os.environ,
+            "PYTHONHASHSEED": hash_seed,
+            "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+            "TMPDIR": scratch,
+            "JOBLIB_MULTIPROCESSING": "0",
+        }
+        command = [sys.executable, "-m", "teachbench.harness.checker", name, entry,
+                   json.dumps(hyperparameters), str(report), str(signing.key_path())]  # fmt: skip
+        try:
+            done = subprocess.run(
+                command, env=env, cwd=scratch, capture_output=True, text=True,
+                timeout=timeout_s, check=False, start_new_session=True,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            return CheckResult(name, False, f"did not finish within {timeout_s:g} s (hangs?)")
+        try:
+            data = json.loads(report.read_text())
+            return CheckResult(name, bool(data["ok"]), str(data["detail"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    code = done.returncode
+    how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited (code {code})"
+    last = " ".join((done.stderr or "").strip().splitlines()[-1:])[-300:]
+    return CheckResult(
+        name, False, f"the probe {how} without a report" + (f": {last}" if last else "")
+    )
+
+
+def _digest_probe(build, validate) -> str:
+    tasks, _ = _drive(build(7), range(EPISODES), validate, np.random.default_rng(1))
+    return hashlib.sha256(np.asarray(tasks).tobytes()).hexdigest()
+
+
+def _check_not_mutated(build, validate) -> str:
+    teacher = build(0)
+    returned, kept = [], []
+    outcomes = np.random.default_rng(1)
+    for episode in range(EPISODES):
+        task = teacher.sample_task()
+        returned.append(task)
+        kept.append(np.array(validate(task, episode)))
+        played = Episode(_probe_return(kept[-1], episode) + outcomes.normal(0, 5), 1000, 0.0)
+        teacher.update(task, grade(played, PROBE_THRESHOLD, PROBE_REWARD_RANGE))
+    for episode, (now, then) in enumerate(zip(returned, kept, strict=True)):
+        assert np.array_equal(np.asarray(now, dtype=np.float64), then), (
+            f"the task returned at episode {episode} was changed afterwards ({then} -> {now}); "
+            "return a new array each time (e.g. .copy()), never one the teacher keeps changing"
+        )
+    return f"{EPISODES} returned tasks unchanged after update()"
 
 
 def _check_validity(build, validate) -> str:
@@ -157,3 +270,27 @@ def _check_speed(build, validate) -> str:
     if per_episode_ms > SLOW_MS:
         return f"{detail} — slow: a 20M-step surrogate run has ~20k episodes"
     return detail
+
+
+PROBES: dict[str, Callable[[Any, TaskValidator], str]] = {
+    "valid tasks": _check_validity,
+    "determinism": _check_determinism,
+    "tasks not mutated": _check_not_mutated,
+    "state_dict round trip": _check_round_trip,
+    "speed": _check_speed,
+    "task digest": _digest_probe,
+}
+
+
+def _main(argv: list[str]) -> None:
+    """``python -m teachbench.harness.checker PROBE ENTRY HP_JSON REPORT KEY``: one probe."""
+    name, entry, hyperparameters, report, key = argv
+    scratch = Path(report).parent
+    if sandbox.unavailable_reason() is None:
+        sandbox.confine(scratch, Path(key))
+    result = _probe(name, entry, json.loads(hyperparameters))
+    Path(report).write_text(json.dumps({"ok": result.ok, "detail": result.detail}))
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])

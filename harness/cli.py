@@ -161,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="conformance check of a teacher")
     check.add_argument("teacher", help="registered name or package.module:Class")
     check.add_argument("--hp", type=_hyperparameter, action="append", default=[], metavar="K=V")
+    check.add_argument("--timeout", type=_timeout, default=300.0, help="seconds per probe")
     return parser
 
 
@@ -322,7 +323,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from teachbench.harness.checker import check_teacher
 
-    results = check_teacher(args.teacher, dict(args.hp))
+    results = check_teacher(args.teacher, dict(args.hp), timeout_s=args.timeout)
     for result in results:
         print(f"{'PASS' if result.ok else 'FAIL'}  {result.name:24s} {result.detail}")
     return 0 if all(r.ok for r in results) else 1

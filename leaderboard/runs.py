@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 from teachbench.harness.challenge import canonical_json, sha256_hex
-from teachbench.harness.records import RecordError, iter_record_files, mastered_curve, read_record
+from teachbench.harness.records import (
+    RecordError,
+    iter_record_files,
+    load_record,
+    mastered_curve,
+    read_record,
+)
 
 RUN_KEY = ["suite", "tier", "challenge", "level", "teacher", "seed"]
 
@@ -22,7 +28,8 @@ def runs_frame(results: Path | Sequence[Path], skip_invalid: bool = False) -> pd
     ``skip_invalid`` turns that into a warning for users who want the rest anyway.
     A run recorded in two folders counts once when both records hold the same
     result (runs are deterministic, so a re-run of the same code does), and is
-    refused, naming both files, when they differ.
+    refused, naming both files, when they differ. Each row says whether its record's
+    signature verifies with this machine's key (``trust``: verified/unverified).
     """
     folders = [results] if isinstance(results, Path) else list(results)
     rows = []
@@ -30,13 +37,14 @@ def runs_frame(results: Path | Sequence[Path], skip_invalid: bool = False) -> pd
     for folder in folders:
         for path in iter_record_files(folder):
             try:
-                doc = read_record(path)
+                loaded = load_record(path)
             except RecordError as exc:
                 if not skip_invalid:
                     raise
                 warnings.warn(f"skipped invalid record: {exc}", stacklevel=2)
                 continue
-            row = _row(doc)
+            doc = loaded.doc
+            row = {**_row(doc), "trust": loaded.trust.value}
             run = tuple(row[k] for k in RUN_KEY)
             if run in seen:  # rare: fingerprint only then, re-reading the first record
                 if _result_fingerprint(read_record(seen[run])) != _result_fingerprint(doc):
@@ -57,7 +65,8 @@ def runs_frame(results: Path | Sequence[Path], skip_invalid: bool = False) -> pd
 
 def _result_fingerprint(doc: dict) -> str:
     """What a re-run of the same code reproduces: not timings, provenance or the digest."""
-    kept = {k: v for k, v in doc.items() if k not in ("timings", "provenance", "digest", "trace")}
+    differs = ("timings", "provenance", "digest", "signature", "schema_version", "trace")
+    kept = {k: v for k, v in doc.items() if k not in differs}
     return sha256_hex(canonical_json(kept))
 
 

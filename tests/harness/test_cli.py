@@ -129,7 +129,7 @@ def test_list(capsys) -> None:
 
 def test_check_passes_the_baselines_and_fails_a_nondeterministic_teacher(capsys) -> None:
     code, out, _ = run(["check", "alp-gmm"], capsys)
-    assert code == 0 and out.count("PASS") == 5
+    assert code == 0 and out.count("PASS") == 7 and "FAIL" not in out
     code, out, _ = run(["check", "teachbench_testkit:GlobalRandomTeacher"], capsys)
     assert code == 1 and "FAIL  determinism" in out and "self.rng" in out
     code, out, _ = run(["check", "teachbench_testkit:OutOfBoundsTeacher"], capsys)
