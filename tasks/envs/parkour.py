@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 import numpy as np
 from Box2D import b2World
 from teachbench.tasks.envs.bodies import BODIES, Body, BodyKind, make_body
-from teachbench.tasks.envs.climbing import Grip
+from teachbench.tasks.envs.climbing import attach, release_or_ready, sensor_state
 from teachbench.tasks.envs.constants import (
     CAT_CREEPER,
     CAT_GRIP,
@@ -98,15 +98,14 @@ class Parkour(TrackEnv):
         self.creepers: list[tuple[float, float, float, float]] = []
         self.water_y = 0.0
         self.water: Water | None = None
-        self.grip: Grip | None = None
         self.steps_in_water = 0
         self.steps_out_of_water = 0
-        self._grasp: Sequence[float] = ()
 
     def _make_body(self, name: str, kwargs: dict[str, Any]) -> Body:
         cls = BODIES.get(name)
         if cls is not None and cls.kind is BodyKind.WALKER:
-            kwargs = {"critical_head": False, **kwargs}  # walkers may touch with the hull
+            # TeachMyAgent builds Parkour walkers with reset_on_hull_critical_contact=False
+            kwargs = {"critical_head": False, **kwargs}
         return make_body(name, **kwargs)
 
     def _grip_is_safe(self) -> bool:
@@ -137,14 +136,23 @@ class Parkour(TrackEnv):
         xs = x.tolist()
         self.ground = list(zip(xs, ground_y.tolist(), strict=True))
         self.ceiling = list(zip(xs, ceiling_y.tolist(), strict=True))
+        creepers = iter(self._place_creepers(xs, ceiling_y.tolist()))
+        self.creepers = []
+        next_creeper = next(creepers, None)
+        # Fixtures are created in TeachMyAgent's order (ground edge, ceiling edge,
+        # creeper, for each track point) so that Box2D meets the contacts in the same
+        # order. Each ceiling edge and creeper is its own body, as there: a grasp
+        # joint stops its sensor from touching that one body only.
         ground = static_body(world, Surface.GROUND)
-        add_polyline(ground, self.ground)
-        ceiling = static_body(world, Surface.GRIP)
-        add_polyline(ceiling, self.ceiling, CAT_GRIP)
-        creeper_body = static_body(world, Surface.CREEPER)
-        self.creepers = self._place_creepers(xs, ceiling_y.tolist())
-        for x0, x1, y0, y1 in self.creepers:
-            add_polygon(creeper_body, [(x0, y1), (x1, y1), (x1, y0), (x0, y0)], CAT_CREEPER, True)
+        for i in range(len(xs) - 1):
+            add_polyline(ground, self.ground[i : i + 2])
+            add_polyline(static_body(world, Surface.GRIP), self.ceiling[i : i + 2], CAT_GRIP)
+            if next_creeper is not None and next_creeper[0] == xs[i]:
+                x0, x1, y0, y1 = next_creeper
+                creeper = [(x0, y1), (x1, y1), (x1, y0), (x0, y0)]
+                add_polygon(static_body(world, Surface.CREEPER), creeper, CAT_CREEPER, True)
+                self.creepers.append(next_creeper)
+                next_creeper = next(creepers, None)
 
         scale = self.task["terrain_cppn_scale"]
         ground_limit = -LIMIT / scale
@@ -163,7 +171,6 @@ class Parkour(TrackEnv):
             True,
         )
         self.water = Water(self.water_y, max_push=self.water_clip)
-        self.grip = Grip(ceiling, self.ceiling, creeper_body, self.creepers)
         self.steps_in_water = 0
         self.steps_out_of_water = 0
 
@@ -191,9 +198,12 @@ class Parkour(TrackEnv):
     def _after_spawn(self) -> None:
         if self.body.kind is not BodyKind.CLIMBER:
             return
-        # hang the climber from the start-pad ceiling, hands gripping
+        # hang the climber from the start-pad ceiling: its grasp sensors on the
+        # ceiling line, the rest of the body moved up by as much
         ceiling_y = self.ceiling[0][1]
-        dy = ceiling_y - self.body.hands[0].worldCenter[1]
+        dy = ceiling_y - self.body.sensors[0].position[1]
+        for sensor in self.body.sensors:
+            sensor.position = (sensor.position[0], ceiling_y)
         for part in self.body.parts:
             part.position = (part.position[0], part.position[1] + dy)
         hang = self.settle_action()
@@ -213,11 +223,11 @@ class Parkour(TrackEnv):
 
     def _before_physics(self, action: Sequence[float]) -> None:
         if self.body.kind is BodyKind.CLIMBER:
-            self._grasp = action[self.body.n_motors :]
+            release_or_ready(self.world, self.body.sensors, action[self.body.n_motors :])
 
     def _after_physics(self) -> None:
         if self.body.kind is BodyKind.CLIMBER:
-            self.grip.update(self.world, self.body.hands, self.body.hand_radius, self._grasp)
+            attach(self.world, self.monitor.grasp_order)
         self.water.apply(self.body.parts)
 
     def _extra_head_obs(self, x: float, y: float, out: list[float]) -> None:
@@ -235,7 +245,7 @@ class Parkour(TrackEnv):
 
     def _extra_body_obs(self, out: list[float]) -> None:
         if self.body.kind is BodyKind.CLIMBER:
-            self.grip.state(self.body.hands, self.body.hand_radius, out)
+            sensor_state(self.body.sensors, out)
 
     @property
     def is_dead(self) -> bool:

@@ -157,6 +157,7 @@ class TrackEnv(gym.Env):
         self._drop_world()
         self.world = b2World(gravity=(0, -10), contactListener=self.monitor)
         self.monitor.reset()
+        self.lidar.reset()
         self._build_terrain(self.world)
         push = float(self.np_random.uniform(-INITIAL_RANDOM, INITIAL_RANDOM))
         self.body.build(self.world, self.spawn_x, self._spawn_y(), push)
