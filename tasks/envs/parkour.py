@@ -42,7 +42,7 @@ from teachbench.tasks.envs.contacts import Surface
 from teachbench.tasks.envs.cppn import DEFAULT_WEIGHTS, TerrainCPPN
 from teachbench.tasks.envs.lidar import Lidar
 from teachbench.tasks.envs.task_params import Param, TaskLayout
-from teachbench.tasks.envs.terrain import Point, add_polygon, add_polyline, static_body
+from teachbench.tasks.envs.terrain import Point, add_edge, add_polygon, static_body
 from teachbench.tasks.envs.track_env import TrackEnv
 from teachbench.tasks.envs.water import Water
 
@@ -141,16 +141,29 @@ class Parkour(TrackEnv):
         next_creeper = next(creepers, None)
         # Fixtures are created in TeachMyAgent's order (ground edge, ceiling edge,
         # creeper, for each track point) so that Box2D meets the contacts in the same
-        # order. Each ceiling edge and creeper is its own body, as there: a grasp
-        # joint stops its sensor from touching that one body only.
+        # order. For climbers each ceiling edge and creeper is its own body, as
+        # there: a grasp joint stops its sensor from touching that one body only.
+        # Other agents never grasp and share one body per surface (faster resets).
         ground = static_body(world, Surface.GROUND)
+        shared = self.body.kind is not BodyKind.CLIMBER
+        ceiling = static_body(world, Surface.GRIP) if shared else None
+        creeper_body = static_body(world, Surface.CREEPER) if shared else None
         for i in range(len(xs) - 1):
-            add_polyline(ground, self.ground[i : i + 2])
-            add_polyline(static_body(world, Surface.GRIP), self.ceiling[i : i + 2], CAT_GRIP)
+            add_edge(ground, self.ground[i], self.ground[i + 1])
+            add_edge(
+                ceiling or static_body(world, Surface.GRIP),
+                self.ceiling[i],
+                self.ceiling[i + 1],
+                CAT_GRIP,
+            )
             if next_creeper is not None and next_creeper[0] == xs[i]:
                 x0, x1, y0, y1 = next_creeper
-                creeper = [(x0, y1), (x1, y1), (x1, y0), (x0, y0)]
-                add_polygon(static_body(world, Surface.CREEPER), creeper, CAT_CREEPER, True)
+                add_polygon(
+                    creeper_body or static_body(world, Surface.CREEPER),
+                    [(x0, y1), (x1, y1), (x1, y0), (x0, y0)],
+                    CAT_CREEPER,
+                    True,
+                )
                 self.creepers.append(next_creeper)
                 next_creeper = next(creepers, None)
 
