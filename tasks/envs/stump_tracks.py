@@ -54,7 +54,8 @@ class ObstacleTrack(TrackEnv):
             kwargs = {"critical_head": True, **kwargs}  # a fall on the hull ends it
         return make_body(name, **kwargs)
 
-    def _spawn_y(self) -> float:
+    @property
+    def spawn_y(self) -> float:
         return TERRAIN_HEIGHT + self.body.stump_spawn_height
 
     @property

@@ -121,7 +121,8 @@ class TrackEnv(gym.Env):
     def spawn_x(self) -> float:
         return TERRAIN_STEP * self.startpad / 2
 
-    def _spawn_y(self) -> float:
+    @property
+    def spawn_y(self) -> float:
         return TERRAIN_HEIGHT + self.body.spawn_height
 
     def _after_spawn(self) -> None:
@@ -160,7 +161,7 @@ class TrackEnv(gym.Env):
         self.lidar.reset()
         self._build_terrain(self.world)
         push = float(self.np_random.uniform(-INITIAL_RANDOM, INITIAL_RANDOM))
-        self.body.build(self.world, self.spawn_x, self._spawn_y(), push)
+        self.body.build(self.world, self.spawn_x, self.spawn_y, push)
         self._after_spawn()
         # Like TeachMyAgent, let the solver settle the spawned body for one step
         # (motors idle, climbers gripping) and return the state after it.

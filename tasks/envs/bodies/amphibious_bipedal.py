@@ -14,6 +14,7 @@ from teachbench.tasks.envs.bodies.legged import LeggedWalker
 
 class AmphibiousBipedal(LeggedWalker):
     name = "amphibious_bipedal"
+    teachmyagent_class = "AmphibiousBipedalBody"
     kind = BodyKind.AMPHIBIAN
     geometry = GEOMETRY
     default_survival_steps = None

@@ -153,6 +153,8 @@ class Body(ABC):
     """
 
     name: ClassVar[str]
+    #: the TeachMyAgent body class whose ``draw`` this body's build follows
+    teachmyagent_class: ClassVar[str]
     kind: ClassVar[BodyKind] = BodyKind.WALKER
     #: survival limit in steps out of the body's milieu (None = immortal)
     default_survival_steps: ClassVar[int | None] = 600

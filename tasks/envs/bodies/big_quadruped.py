@@ -20,6 +20,7 @@ GEOMETRY = LeggedGeometry(
 
 class BigQuadruped(LeggedWalker):
     name = "big_quadru"
+    teachmyagent_class = "BigQuadruBody"
     geometry = GEOMETRY
 
     def __init__(

@@ -19,6 +19,7 @@ GEOMETRY = LeggedGeometry(
 
 class ClassicBipedal(LeggedWalker):
     name = "classic_bipedal"
+    teachmyagent_class = "ClassicBipedalBody"
     geometry = GEOMETRY
 
     def __init__(

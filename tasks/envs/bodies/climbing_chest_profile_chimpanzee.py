@@ -13,4 +13,5 @@ from teachbench.tasks.envs.bodies.climbing_profile_chimpanzee import ClimbingPro
 
 class ClimbingChestProfileChimpanzee(ClimbingProfileChimpanzee):
     name = "climbing_chest_profile_chimpanzee"
+    teachmyagent_class = "ClimbingChestProfileChimpanzee"
     has_legs = False

@@ -42,6 +42,7 @@ SENSOR_RADIUS = 0.05  # world units
 
 class ClimbingProfileChimpanzee(Body):
     name = "climbing_profile_chimpanzee"
+    teachmyagent_class = "ClimbingProfileChimpanzee"
     kind = BodyKind.CLIMBER
     ignore_head_angle = True
     n_grasp = 2

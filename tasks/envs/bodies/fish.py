@@ -49,6 +49,7 @@ FISH_DENSITY = WATER_DENSITY - 0.01
 
 class Fish(Body):
     name = "fish"
+    teachmyagent_class = "FishBody"
     kind = BodyKind.SWIMMER
     ignore_head_angle = True
     push = Push.NONE

@@ -42,6 +42,7 @@ BEND_LIMIT = 0.05 * math.pi
 
 class Millipede(Body):
     name = "millipede"
+    teachmyagent_class = "MillipedeBody"
     push = Push.SEGMENTS
 
     def __init__(

@@ -41,6 +41,7 @@ PARKOUR_DROP = 0.5  # world units added to the Parkour spawn height
 
 class OldClassicBipedal(LeggedWalker):
     name = "old_classic_bipedal"
+    teachmyagent_class = "OldClassicBipedalBody"
     geometry = GEOMETRY
 
     def __init__(

@@ -113,6 +113,7 @@ def add_legs(
 
 class ProfileChimpanzee(Body):
     name = "profile_chimpanzee"
+    teachmyagent_class = "ProfileChimpanzee"
     ignore_head_angle = True
 
     def __init__(

@@ -19,6 +19,7 @@ GEOMETRY = LeggedGeometry(
 
 class SmallBipedal(LeggedWalker):
     name = "small_bipedal"
+    teachmyagent_class = "SmallBipedalBody"
     geometry = GEOMETRY
 
     def __init__(

@@ -23,6 +23,7 @@ SEGMENTS = ((0.25, 0.1, HIP_SPEED), (0.7, 0.15, HIP_SPEED), (0.9, 0.2, KNEE_SPEE
 
 class Spider(Body):
     name = "spider"
+    teachmyagent_class = "SpiderBody"
 
     def __init__(
         self,

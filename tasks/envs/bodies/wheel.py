@@ -27,6 +27,7 @@ DIRECTIONS = ((0, -1), (0, 1), (-1, 0), (1, 0))
 
 class Wheel(Body):
     name = "wheel"
+    teachmyagent_class = "WheelBody"
     ignore_head_angle = True
 
     def __init__(
