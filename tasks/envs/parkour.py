@@ -12,12 +12,25 @@ pad precedes the 200 CPPN points. Creepers hang from the ceiling every
 ``max(0.2, N(height, 0.1))`` long. Water fills everything below
 ``GROUND_LIMIT + max(0.01, level)·(max ceiling − GROUND_LIMIT)``.
 
-Agents: walkers (hull contact allowed), climbers (grasp, start hanging from the
-ceiling; torso and shins may not touch the ground) and swimmers. Walkers and
-climbers die after 600 steps under water, swimmers after 600 out of it; a dead
-agent's actions are ignored but the episode goes on. The observation adds
+Agents: walkers (built with TeachMyAgent's ``reset_on_hull_critical_contact=False``,
+so hull contact is allowed, except for the chimpanzee, whose head and chest are
+always critical), climbers (grasp, see climbing.py; they start hanging from the
+ceiling: grasp sensors moved onto the start-pad ceiling, the body moved up by as
+much, then 5 + 1 settling steps with closed hands; head, chest and shins may
+touch the ceiling but not the ground) and swimmers. Walkers and climbers die
+after 600 steps under water, swimmers after 600 out of it; a dead agent's
+actions are ignored but the episode goes on. The observation adds
 ``under_water`` and ``dead`` after the head block and 10 lidar surface flags
-(−1 water, +1 creeper, 0 other) at the end.
+(−1 water, +1 creeper, 0 other; a ray that hits nothing keeps its last flag, as
+in TeachMyAgent) at the end.
+
+Side by side with TeachMyAgent's environment (same task, same random draws,
+same open-loop actions) every body replays its trajectory to float32 rounding of
+the terrain, climbers' grasps and releases included, except where water acts
+(our closed-form water agrees to about 1e-3 after hundreds of steps) and the
+millipede, whose many simultaneous foot contacts are met in an order that
+depends on the Box2D world's history: TeachMyAgent's own environment gives it a
+different trajectory in its second episode than in its first.
 """
 
 from __future__ import annotations
