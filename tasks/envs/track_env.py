@@ -260,7 +260,8 @@ class TrackEnv(gym.Env):
         for body in list(self.world.bodies):
             self.world.DestroyBody(body)
         self.world = None
-        self.body.parts, self.body.motors, self.body.head = [], [], None
+        self.body.parts, self.body.motors, self.body.head, self.body.sensors = [], [], None, []
+        self.monitor.reset()  # it holds the grasp sensors of the freed world
 
     def close(self) -> None:
         self._drop_world()

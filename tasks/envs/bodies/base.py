@@ -183,6 +183,7 @@ class Body(ABC):
         self.parts: list[b2Body] = []
         self.motors: list[Motor] = []
         self.head: b2Body | None = None
+        self.sensors: list[b2Body] = []  # climbers' grasp sensors (not parts: no water)
 
     # --- sizes, known before the body is built --------------------------------------
     @property
@@ -227,7 +228,7 @@ class Body(ABC):
         The parts of a previous build are forgotten, not destroyed: environments
         build a fresh world at each reset.
         """
-        self.parts, self.motors, self.head = [], [], None
+        self.parts, self.motors, self.head, self.sensors = [], [], None, []
         self._build(world, x, y)
         assert self.head is not None, f"{self.name} did not set its head"
         assert len(self.motors) == self.n_motors

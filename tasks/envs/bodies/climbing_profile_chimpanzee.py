@@ -55,7 +55,6 @@ class ClimbingProfileChimpanzee(Body):
         density: float | None = None,
     ) -> None:
         super().__init__(motors_torque, 0.00035 / 5, True, survival_steps, density)
-        self.sensors: list = []
 
     @property
     def n_motors(self) -> int:
@@ -75,7 +74,6 @@ class ClimbingProfileChimpanzee(Body):
         return LIMB_H / SCALE * 2 + LEG_DOWN / SCALE
 
     def _build(self, world: b2World, x: float, y: float) -> None:
-        self.sensors = []
         chest = build_head_and_chest(self, world, x, y)
         if self.has_legs:
             add_legs(self, world, chest, x, y, critical_shins=True)
