@@ -7,6 +7,7 @@ contact and lidar flags behave, where the ground ends.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -261,3 +262,46 @@ def test_show_info_prints_the_facts(capsys):
 def test_show_needs_task_or_info(capsys):
     assert main(["show", STUMP]) != 0
     assert "--info" in capsys.readouterr().err
+
+
+class _ReplayedDraws:
+    """Stands in for an env's random generator: TeachMyAgent's draws, in order."""
+
+    def __init__(self, normals: list[float], push: float) -> None:
+        self.normals = list(normals)
+        self.push = push
+
+    def normal(self, loc: float, scale: float) -> float:
+        return self.normals.pop(0)
+
+    def uniform(self, low: float, high: float) -> float:
+        return self.push
+
+
+REPLAYS = json.loads((Path(__file__).parent / "data" / "teachmyagent_replays.json").read_text())
+
+
+@pytest.mark.parametrize("case", REPLAYS["cases"], ids=lambda c: f"{c['env'][11:17]}-{c['body']}")
+def test_replays_teachmyagents_own_trajectory(make_env, case):
+    """Same task, TeachMyAgent's random draws and the same actions: the same episode.
+
+    The reference observations were recorded by running TeachMyAgent's own
+    environment code (see the JSON's "source"); float32 tolerance covers Parkour's
+    float32 CPPN terrain."""
+    env = make_env(case["env"], body=case["body"])
+    u = env.unwrapped
+    u.set_task(case["task"])
+    u.reset(seed=0)
+    u.np_random = _ReplayedDraws(case["normals"], case["push"])
+    observations = {0: u.reset()[0]}
+    rng = np.random.default_rng(1)
+    end = None
+    for step in range(1, 121):
+        obs, reward, terminated, _, _ = u.step(rng.uniform(-1, 1, u.action_space.shape))
+        observations[step] = obs
+        if terminated:
+            end = [step, reward]
+            break
+    assert end == case["end"]
+    for step, expected in case["observations"].items():
+        np.testing.assert_allclose(observations[int(step)], expected, atol=2e-6, err_msg=step)
