@@ -23,9 +23,39 @@ from collections.abc import Sequence
 
 from Box2D import b2Body, b2World
 from teachbench.tasks.envs.bodies.base import GraspSensor
+from teachbench.tasks.envs.contacts import Surface
+from teachbench.tasks.envs.terrain import static_body
 
 #: added to the sensor radius in the after-step overlap test (TeachMyAgent's value)
 GRASP_MARGIN = 0.01
+
+
+class GraspableBodies:
+    """Static bodies for graspable terrain fixtures, shared as far as grasping allows.
+
+    TeachMyAgent gives every ceiling edge and creeper its own body. Body identity
+    matters for one thing only: a grasp joint (``collideConnected`` off) stops its
+    sensor from touching *every* fixture of the held body. A pinned sensor can
+    only touch fixtures within ``reach`` of its hold, so fixtures more than
+    ``reach`` apart along x may share a body with exactly the same effect, and a
+    few bodies instead of hundreds keep resets fast. Fixtures must be requested
+    from left to right. ``reach=None`` puts every fixture on one body (for agents
+    that never grasp).
+    """
+
+    def __init__(self, world: b2World, surface: Surface, reach: float | None) -> None:
+        self._world, self._surface, self._reach = world, surface, reach
+        self._last_end: list[tuple[b2Body, float]] = []  # (body, right end of its last fixture)
+
+    def body_for(self, x0: float, x1: float) -> b2Body:
+        """A body for a fixture spanning [x0, x1]."""
+        for k, (body, end) in enumerate(self._last_end):
+            if self._reach is None or end + self._reach < x0:
+                self._last_end[k] = (body, x1)
+                return body
+        body = static_body(self._world, self._surface)
+        self._last_end.append((body, x1))
+        return body
 
 
 def release_or_ready(world: b2World, sensors: Sequence[b2Body], grasp: Sequence[float]) -> None:

@@ -42,7 +42,14 @@ from typing import Any, ClassVar
 import numpy as np
 from Box2D import b2World
 from teachbench.tasks.envs.bodies import BODIES, Body, BodyKind, make_body
-from teachbench.tasks.envs.climbing import attach, release_or_ready, sensor_state
+from teachbench.tasks.envs.bodies.climbing_profile_chimpanzee import SENSOR_RADIUS
+from teachbench.tasks.envs.climbing import (
+    GRASP_MARGIN,
+    GraspableBodies,
+    attach,
+    release_or_ready,
+    sensor_state,
+)
 from teachbench.tasks.envs.constants import (
     CAT_CREEPER,
     CAT_GRIP,
@@ -154,25 +161,21 @@ class Parkour(TrackEnv):
         next_creeper = next(creepers, None)
         # Fixtures are created in TeachMyAgent's order (ground edge, ceiling edge,
         # creeper, for each track point) so that Box2D meets the contacts in the same
-        # order. For climbers each ceiling edge and creeper is its own body, as
-        # there: a grasp joint stops its sensor from touching that one body only.
-        # Other agents never grasp and share one body per surface (faster resets).
+        # order; graspable fixtures get bodies as TeachMyAgent's one-body-each would
+        # behave under a grasp (climbing.py).
         ground = static_body(world, Surface.GROUND)
-        shared = self.body.kind is not BodyKind.CLIMBER
-        ceiling = static_body(world, Surface.GRIP) if shared else None
-        creeper_body = static_body(world, Surface.CREEPER) if shared else None
+        reach = 2 * (SENSOR_RADIUS + GRASP_MARGIN) if self.body.kind is BodyKind.CLIMBER else None
+        ceiling = GraspableBodies(world, Surface.GRIP, reach)
+        creeper_bodies = GraspableBodies(world, Surface.CREEPER, reach)
         for i in range(len(xs) - 1):
             add_edge(ground, self.ground[i], self.ground[i + 1])
             add_edge(
-                ceiling or static_body(world, Surface.GRIP),
-                self.ceiling[i],
-                self.ceiling[i + 1],
-                CAT_GRIP,
+                ceiling.body_for(xs[i], xs[i + 1]), self.ceiling[i], self.ceiling[i + 1], CAT_GRIP
             )
             if next_creeper is not None and next_creeper[0] == xs[i]:
                 x0, x1, y0, y1 = next_creeper
                 add_polygon(
-                    creeper_body or static_body(world, Surface.CREEPER),
+                    creeper_bodies.body_for(x0, x1),
                     [(x0, y1), (x1, y1), (x1, y0), (x0, y0)],
                     CAT_CREEPER,
                     True,
