@@ -16,12 +16,11 @@ adds). It dies after 600 steps out of water; no contact is critical.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
-from Box2D import b2World
+from Box2D import b2FixtureDef, b2World
 from teachbench.tasks.envs.bodies.base import Body, BodyKind, Push, polygon_fixture
 from teachbench.tasks.envs.constants import SCALE
+from teachbench.tasks.envs.water import WATER_DENSITY
 
 # outlines in px, relative to each part's centre
 HEAD = ((-20, 12), (6, 12), (15, 4), (15, -4), (6, -12), (-20, -12))
@@ -33,17 +32,19 @@ SEGMENTS = (
 FIN = ((-1, -10), (-1, 10), (1, 10), (1, -10))
 HEAD_LENGTH = 35  # px, TeachMyAgent's HULL_BOTTOM_WIDTH
 SEGMENT_LENGTHS = (16, 16, 8)  # px
-SEGMENT_LIMITS = ((-0.1 * math.pi, 0.2 * math.pi), (-0.15 * math.pi, 0.15 * math.pi))
-SEGMENT_LIMITS += ((-0.3 * math.pi, 0.3 * math.pi),)
+SEGMENT_LIMITS = (
+    (-0.1 * np.pi, 0.2 * np.pi),
+    (-0.15 * np.pi, 0.15 * np.pi),
+    (-0.3 * np.pi, 0.3 * np.pi),
+)
 FIN_ANGLE = -0.2 * np.pi
 FIN_LENGTH = 20  # px
-FIN_LIMITS = (-0.3 * math.pi, 0.2 * math.pi)
+FIN_LIMITS = (-0.3 * np.pi, 0.2 * np.pi)
 FIN_DROP = 22 / 2  # px below the head centre, then raised by FIN_RAISE
 FIN_RAISE = 0.2  # world units
 SPEED = 6.0
 CENTER_HEIGHT = 9  # px
 SPAWN_RAISE = 1.0  # world units added by TeachMyAgent's draw
-WATER_DENSITY = 1.0
 FISH_DENSITY = WATER_DENSITY - 0.01
 
 
@@ -83,7 +84,7 @@ class Fish(Body):
         # positions follow its order of operations so that a spawn replays exactly
         y = y + SPAWN_RAISE
 
-        def outline(points: tuple[tuple[int, int], ...], friction: float):
+        def outline(points: tuple[tuple[int, int], ...], friction: float) -> b2FixtureDef:
             return polygon_fixture(
                 [(px / SCALE, py / SCALE) for px, py in points], FISH_DENSITY, friction
             )
