@@ -53,7 +53,11 @@ class TrackEnv(gym.Env):
     ``reset(seed=..., options={"task": t})`` takes ``t`` as a dict of named
     parameters or a vector in ``layout.names`` order; without a task the previous
     one (initially ``layout.defaults()``) is kept. The seed fixes the terrain noise
-    and the initial push.
+    and the initial push. Deliberate difference: the draws come from gymnasium's
+    generator, and TeachMyAgent's numpy ``RandomState`` also draws cloud shapes
+    and a zero roughness per stretch of grass, so one seed does not give both the
+    same episode; fed TeachMyAgent's own draws, the episode is TeachMyAgent's
+    (tests/envs/test_fidelity.py replays recorded ones).
 
     Observation: head angle, angular velocity, vx, vy (normalised as in TeachMyAgent),
     then ``_extra_head_obs`` (Parkour: under water, dead), then the body's motor
