@@ -9,7 +9,9 @@ last vertices keep their height on the ground, so poly_shape_1 and poly_shape_11
 have no effect (as in TeachMyAgent). Obstacles are 1 world unit apart plus
 ``obstacle_spacing`` (a constructor option, TeachMyAgent's default 8).
 
-Deliberate difference: TeachMyAgent builds the hexagons without userData, so its
+Deliberate differences: the vertex noise comes from the env's seeded generator
+(TeachMyAgent draws it from numpy's global RNG, which its seed does not fix);
+and TeachMyAgent builds the hexagons without userData, so its
 contact listener raises ``AttributeError`` from ``world.Step`` as soon as any
 part touches one (checked by running its code); here a hexagon is solid ground
 like the rest of the track (a walker's hull touching it ends the episode, as on
