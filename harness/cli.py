@@ -151,7 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     show = commands.add_parser("show", help="picture (PNG) or episode (GIF) of one task")
     show.add_argument("env", help="environment id, e.g. teachbench/StumpTracks-v0")
-    show.add_argument("--task", required=True, type=_task, help="comma-separated values or JSON")
+    show.add_argument("--task", type=_task, help="comma-separated values or JSON")
+    show.add_argument("--info", action="store_true", help="print the env and body facts instead")
     show.add_argument("--out", type=Path, help="default: task.png (task.gif with --gif)")
     show.add_argument("--body", help="embodiment, e.g. spider, fish, climbing_profile_chimpanzee")
     show.add_argument("--seed", type=int, default=0)
@@ -306,6 +307,14 @@ def cmd_campaign(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    if args.info:  # the env's and body's facts, from tasks/envs/facts.py
+        try:
+            print(registry.resolve(registry.TOOLS, "env-info").obj(args.env, args.body))
+        except Exception as exc:  # an unknown id or body: one line, not a traceback
+            raise UsageError(f"cannot show {args.env}: {_one_line(exc)}") from None
+        return 0
+    if args.task is None:
+        raise UsageError("show needs --task (a picture) or --info (the env's facts)")
     tool = "episode-gif" if args.gif else "task-png"
     draw = registry.resolve(registry.TOOLS, tool).obj
     out = args.out or Path("task.gif" if args.gif else "task.png")

@@ -1,79 +1,105 @@
-"""Grasping for climbers: a hand holding an action > 0 grips what it touches.
+"""Grasping for climbers, with TeachMyAgent's sensors, timing and grasp zone.
 
-TeachMyAgent's climbers have one grasp action per hand: while it is > 0, a hand
-touching graspable terrain (the Parkour ceiling or a creeper) is pinned to it by
-a revolute joint; an action <= 0 releases it (facts 1.3). Touch is tested
-geometrically against the stored ceiling polyline and creeper rectangles, which
-is exact for these shapes and cheaper than Box2D sensor callbacks.
+Each hand of a climber carries a small sensor disc (radius 0.05) welded to it;
+the contact monitor lists the graspable fixtures (ceiling edges, creepers) that
+a sensor starts to overlap (contacts.py). One grasp action per hand:
+
+- **before** the physics step, an action <= 0 releases the hand (its joint is
+  destroyed at once, so the step already moves a free hand) and an action > 0
+  makes the hand ready to grasp;
+- **after** the step, a ready, free hand takes the oldest listed fixture if the
+  sensor centre is still within ``radius + 0.01`` of that fixture's bounding box
+  (TeachMyAgent's coarse "still overlapping after the solver" test) and is pinned
+  to it by a revolute joint at the sensor centre; otherwise that fixture is
+  dropped from the list.
+
+This is TeachMyAgent's ``ClimbingDynamics`` (before/after step) and the
+observation is its ``(has_contact, has_joint)`` per sensor.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
 
 from Box2D import b2Body, b2World
-from teachbench.tasks.envs.terrain import Point
+from teachbench.tasks.envs.bodies.base import GraspSensor
+from teachbench.tasks.envs.contacts import Surface
+from teachbench.tasks.envs.terrain import static_body
 
-TOUCH_MARGIN = 0.01
+#: added to the sensor radius in the after-step overlap test (TeachMyAgent's value)
+GRASP_MARGIN = 0.01
 
 
-class Grip:
-    """The graspable surfaces of a track and the joints currently holding hands."""
+class GraspableBodies:
+    """Static bodies for graspable terrain fixtures, shared as far as grasping allows.
 
-    def __init__(
-        self,
-        ceiling_body: b2Body,
-        ceiling: Sequence[Point],
-        creeper_body: b2Body | None,
-        creepers: Sequence[tuple[float, float, float, float]],
-    ) -> None:
-        self.ceiling_body = ceiling_body
-        self._xs = [p[0] for p in ceiling]
-        self._ys = [p[1] for p in ceiling]
-        self.creeper_body = creeper_body
-        self.creepers = list(creepers)  # (x_left, x_right, y_bottom, y_top)
-        self.joints: dict[int, object] = {}
+    TeachMyAgent gives every ceiling edge and creeper its own body. Body identity
+    matters for one thing only: a grasp joint (``collideConnected`` off) stops its
+    sensor from touching *every* fixture of the held body. A pinned sensor can
+    only touch fixtures within ``reach`` of its hold, so fixtures more than
+    ``reach`` apart along x may share a body with exactly the same effect, and a
+    few bodies instead of hundreds keep resets fast. Fixtures must be requested
+    from left to right. ``reach=None`` puts every fixture on one body (for agents
+    that never grasp).
+    """
 
-    def _ceiling_y(self, x: float) -> float:
-        xs, ys = self._xs, self._ys
-        i = min(max(bisect.bisect_right(xs, x) - 1, 0), len(xs) - 2)
-        t = (x - xs[i]) / (xs[i + 1] - xs[i])
-        return ys[i] + t * (ys[i + 1] - ys[i])
+    def __init__(self, world: b2World, surface: Surface, reach: float | None) -> None:
+        self._world, self._surface, self._reach = world, surface, reach
+        self._last_end: list[tuple[b2Body, float]] = []  # (body, right end of its last fixture)
 
-    def touching(self, x: float, y: float, radius: float) -> b2Body | None:
-        """The graspable body a hand of `radius` centred at (x, y) touches, if any."""
-        r = radius + TOUCH_MARGIN
-        if self._xs[0] <= x <= self._xs[-1] and self._ceiling_y(x) - y <= r:
-            return self.ceiling_body
-        for x0, x1, y0, y1 in self.creepers:
-            if x0 - r <= x <= x1 + r and y0 - r <= y <= y1 + r:
-                return self.creeper_body
-        return None
+    def body_for(self, x0: float, x1: float) -> b2Body:
+        """A body for a fixture spanning [x0, x1]."""
+        for k, (body, end) in enumerate(self._last_end):
+            if self._reach is None or end + self._reach < x0:
+                self._last_end[k] = (body, x1)
+                return body
+        body = static_body(self._world, self._surface)
+        self._last_end.append((body, x1))
+        return body
 
-    def update(
-        self, world: b2World, hands: Sequence[b2Body], radius: float, grasp: Sequence[float]
-    ) -> None:
-        """Release hands whose action is <= 0 and attach touching hands whose action is > 0."""
-        for k, (hand, a) in enumerate(zip(hands, grasp, strict=True)):
-            joint = self.joints.get(k)
-            if a <= 0:
-                if joint is not None:
-                    world.DestroyJoint(joint)
-                    del self.joints[k]
-                continue
-            if joint is not None:
-                continue
-            x, y = hand.worldCenter
-            other = self.touching(x, y, radius)
-            if other is not None:
-                self.joints[k] = world.CreateRevoluteJoint(
-                    bodyA=hand, bodyB=other, anchor=(x, y), collideConnected=True
-                )
 
-    def state(self, hands: Sequence[b2Body], radius: float, out: list[float]) -> None:
-        """Append (touching, holding) per hand."""
-        for k, hand in enumerate(hands):
-            x, y = hand.worldCenter
-            out.append(1.0 if self.touching(x, y, radius) is not None else 0.0)
-            out.append(1.0 if k in self.joints else 0.0)
+def release_or_ready(world: b2World, sensors: Sequence[b2Body], grasp: Sequence[float]) -> None:
+    """Before the physics step: free the hands whose action is <= 0, arm the others."""
+    for body, action in zip(sensors, grasp, strict=True):
+        sensor: GraspSensor = body.userData
+        sensor.ready = action > 0
+        if not sensor.ready and sensor.joint is not None:
+            world.DestroyJoint(sensor.joint)
+            sensor.joint = None
+
+
+def attach(world: b2World, sensors: Sequence[b2Body]) -> None:
+    """After the physics step: pin ready, free hands to what they still overlap.
+
+    ``sensors`` are visited in the order they first touched graspable terrain,
+    the order TeachMyAgent's contact dictionary keeps.
+    """
+    for body in sensors:
+        sensor: GraspSensor = body.userData
+        if not (sensor.touching and sensor.ready and sensor.joint is None):
+            continue
+        fixture = sensor.touching[0]
+        vertices = fixture.shape.vertices  # static terrain: local = world
+        xs = [v[0] for v in vertices]
+        ys = [v[1] for v in vertices]
+        reach = body.fixtures[0].shape.radius + GRASP_MARGIN
+        x, y = body.worldCenter
+        if (
+            min(xs) < x + reach
+            and x - reach < max(xs)
+            and min(ys) < y + reach
+            and y - reach < max(ys)
+        ):
+            sensor.joint = world.CreateRevoluteJoint(bodyA=body, bodyB=fixture.body, anchor=(x, y))
+        else:
+            sensor.touching.remove(fixture)
+            if not sensor.touching:
+                sensor.has_contact = False
+
+
+def sensor_state(sensors: Sequence[b2Body], out: list[float]) -> None:
+    """Append (touching graspable terrain, holding) per hand, as 0/1."""
+    for body in sensors:
+        sensor: GraspSensor = body.userData
+        out.append(1.0 if sensor.has_contact else 0.0)
+        out.append(1.0 if sensor.joint is not None else 0.0)

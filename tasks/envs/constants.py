@@ -40,14 +40,15 @@ HEAD_ANGLE_PENALTY = 5.0
 # TeachMyAgent multiplies every body's TORQUE_PENALTY by the original torque (80).
 TORQUE_COST_SCALE = 80.0
 
-# Collision categories. Agent parts collide only with solid terrain (not with each
-# other); water and creepers act on the agent geometrically (water.py, climbing.py).
+# Collision categories. Agent parts collide with terrain (not with each other):
+# solid ground and ceiling, and the creepers, which are sensors that only report
+# overlaps (contacts.py); water acts on the agent geometrically (water.py).
 CAT_GROUND = 0x0001
 CAT_GRIP = 0x0002  # graspable terrain (Parkour ceiling)
 CAT_WATER = 0x0004
 CAT_CREEPER = 0x0008
 CAT_AGENT = 0x0020
-AGENT_MASK = CAT_GROUND | CAT_GRIP
+AGENT_MASK = CAT_GROUND | CAT_GRIP | CAT_CREEPER
 LIDAR_MASK = CAT_GROUND | CAT_GRIP | CAT_WATER | CAT_CREEPER
 
 HALF_PI = math.pi / 2

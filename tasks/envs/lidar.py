@@ -5,6 +5,10 @@ towards the front. The three fans of TeachMyAgent are kept: ``down`` for walkers
 (Stump Tracks, Parkour walkers), ``up`` for climbers and ``full`` for swimmers.
 Each ray reports the fraction of its range at which it hit, and what it hit
 (−1 water, +1 creeper, 0 anything else) for Parkour's surface flags.
+
+As in TeachMyAgent's ``LidarCallback``, a ray that hits nothing keeps the
+surface flag of its last hit (only the fraction goes back to 1); flags start at
+0 at every reset.
 """
 
 from __future__ import annotations
@@ -58,11 +62,15 @@ class Lidar:
         self._rays = [_Ray() for _ in range(NB_LIDAR)]
         self.origin = (0.0, 0.0)
 
+    def reset(self) -> None:
+        """Forget the surface flags (a new episode)."""
+        for ray in self._rays:
+            ray.flag = 0.0
+
     def scan(self, world: b2World, x: float, y: float) -> None:
         self.origin = (x, y)
         for ray, (dx, dy) in zip(self._rays, self._offsets, strict=True):
             ray.fraction = 1.0
-            ray.flag = 0.0
             world.RayCast(ray, (x, y), (x + dx, y + dy))
 
     @property

@@ -12,12 +12,25 @@ pad precedes the 200 CPPN points. Creepers hang from the ceiling every
 ``max(0.2, N(height, 0.1))`` long. Water fills everything below
 ``GROUND_LIMIT + max(0.01, level)·(max ceiling − GROUND_LIMIT)``.
 
-Agents: walkers (hull contact allowed), climbers (grasp, start hanging from the
-ceiling; torso and shins may not touch the ground) and swimmers. Walkers and
-climbers die after 600 steps under water, swimmers after 600 out of it; a dead
-agent's actions are ignored but the episode goes on. The observation adds
+Agents: walkers (built with TeachMyAgent's ``reset_on_hull_critical_contact=False``,
+so hull contact is allowed, except for the chimpanzee, whose head and chest are
+always critical), climbers (grasp, see climbing.py; they start hanging from the
+ceiling: grasp sensors moved onto the start-pad ceiling, the body moved up by as
+much, then 5 + 1 settling steps with closed hands; head, chest and shins may
+touch the ceiling but not the ground) and swimmers. Walkers and climbers die
+after 600 steps under water, swimmers after 600 out of it; a dead agent's
+actions are ignored but the episode goes on. The observation adds
 ``under_water`` and ``dead`` after the head block and 10 lidar surface flags
-(−1 water, +1 creeper, 0 other) at the end.
+(−1 water, +1 creeper, 0 other; a ray that hits nothing keeps its last flag, as
+in TeachMyAgent) at the end.
+
+Side by side with TeachMyAgent's environment (same task, same random draws,
+same open-loop actions) every body replays its trajectory to float32 rounding of
+the terrain, climbers' grasps and releases included, except where water acts
+(our closed-form water agrees to about 1e-3 after hundreds of steps) and the
+millipede, whose many simultaneous foot contacts are met in an order that
+depends on the Box2D world's history: TeachMyAgent's own environment gives it a
+different trajectory in its second episode than in its first.
 """
 
 from __future__ import annotations
@@ -29,7 +42,14 @@ from typing import Any, ClassVar
 import numpy as np
 from Box2D import b2World
 from teachbench.tasks.envs.bodies import BODIES, Body, BodyKind, make_body
-from teachbench.tasks.envs.climbing import Grip
+from teachbench.tasks.envs.bodies.climbing_profile_chimpanzee import SENSOR_RADIUS
+from teachbench.tasks.envs.climbing import (
+    GRASP_MARGIN,
+    GraspableBodies,
+    attach,
+    release_or_ready,
+    sensor_state,
+)
 from teachbench.tasks.envs.constants import (
     CAT_CREEPER,
     CAT_GRIP,
@@ -42,7 +62,7 @@ from teachbench.tasks.envs.contacts import Surface
 from teachbench.tasks.envs.cppn import DEFAULT_WEIGHTS, TerrainCPPN
 from teachbench.tasks.envs.lidar import Lidar
 from teachbench.tasks.envs.task_params import Param, TaskLayout
-from teachbench.tasks.envs.terrain import Point, add_polygon, add_polyline, static_body
+from teachbench.tasks.envs.terrain import Point, add_edge, add_polygon, static_body
 from teachbench.tasks.envs.track_env import TrackEnv
 from teachbench.tasks.envs.water import Water
 
@@ -98,15 +118,14 @@ class Parkour(TrackEnv):
         self.creepers: list[tuple[float, float, float, float]] = []
         self.water_y = 0.0
         self.water: Water | None = None
-        self.grip: Grip | None = None
         self.steps_in_water = 0
         self.steps_out_of_water = 0
-        self._grasp: Sequence[float] = ()
 
     def _make_body(self, name: str, kwargs: dict[str, Any]) -> Body:
         cls = BODIES.get(name)
         if cls is not None and cls.kind is BodyKind.WALKER:
-            kwargs = {"critical_head": False, **kwargs}  # walkers may touch with the hull
+            # TeachMyAgent builds Parkour walkers with reset_on_hull_critical_contact=False
+            kwargs = {"critical_head": False, **kwargs}
         return make_body(name, **kwargs)
 
     def _grip_is_safe(self) -> bool:
@@ -137,14 +156,32 @@ class Parkour(TrackEnv):
         xs = x.tolist()
         self.ground = list(zip(xs, ground_y.tolist(), strict=True))
         self.ceiling = list(zip(xs, ceiling_y.tolist(), strict=True))
+        creepers = iter(self._place_creepers(xs, ceiling_y.tolist()))
+        self.creepers = []
+        next_creeper = next(creepers, None)
+        # Fixtures are created in TeachMyAgent's order (ground edge, ceiling edge,
+        # creeper, for each track point) so that Box2D meets the contacts in the same
+        # order; graspable fixtures get bodies as TeachMyAgent's one-body-each would
+        # behave under a grasp (climbing.py).
         ground = static_body(world, Surface.GROUND)
-        add_polyline(ground, self.ground)
-        ceiling = static_body(world, Surface.GRIP)
-        add_polyline(ceiling, self.ceiling, CAT_GRIP)
-        creeper_body = static_body(world, Surface.CREEPER)
-        self.creepers = self._place_creepers(xs, ceiling_y.tolist())
-        for x0, x1, y0, y1 in self.creepers:
-            add_polygon(creeper_body, [(x0, y1), (x1, y1), (x1, y0), (x0, y0)], CAT_CREEPER, True)
+        reach = 2 * (SENSOR_RADIUS + GRASP_MARGIN) if self.body.kind is BodyKind.CLIMBER else None
+        ceiling = GraspableBodies(world, Surface.GRIP, reach)
+        creeper_bodies = GraspableBodies(world, Surface.CREEPER, reach)
+        for i in range(len(xs) - 1):
+            add_edge(ground, self.ground[i], self.ground[i + 1])
+            add_edge(
+                ceiling.body_for(xs[i], xs[i + 1]), self.ceiling[i], self.ceiling[i + 1], CAT_GRIP
+            )
+            if next_creeper is not None and next_creeper[0] == xs[i]:
+                x0, x1, y0, y1 = next_creeper
+                add_polygon(
+                    creeper_bodies.body_for(x0, x1),
+                    [(x0, y1), (x1, y1), (x1, y0), (x0, y0)],
+                    CAT_CREEPER,
+                    True,
+                )
+                self.creepers.append(next_creeper)
+                next_creeper = next(creepers, None)
 
         scale = self.task["terrain_cppn_scale"]
         ground_limit = -LIMIT / scale
@@ -163,7 +200,6 @@ class Parkour(TrackEnv):
             True,
         )
         self.water = Water(self.water_y, max_push=self.water_clip)
-        self.grip = Grip(ceiling, self.ceiling, creeper_body, self.creepers)
         self.steps_in_water = 0
         self.steps_out_of_water = 0
 
@@ -191,9 +227,12 @@ class Parkour(TrackEnv):
     def _after_spawn(self) -> None:
         if self.body.kind is not BodyKind.CLIMBER:
             return
-        # hang the climber from the start-pad ceiling, hands gripping
+        # hang the climber from the start-pad ceiling: its grasp sensors on the
+        # ceiling line, the rest of the body moved up by as much
         ceiling_y = self.ceiling[0][1]
-        dy = ceiling_y - self.body.hands[0].worldCenter[1]
+        dy = ceiling_y - self.body.sensors[0].position[1]
+        for sensor in self.body.sensors:
+            sensor.position = (sensor.position[0], ceiling_y)
         for part in self.body.parts:
             part.position = (part.position[0], part.position[1] + dy)
         hang = self.settle_action()
@@ -213,11 +252,11 @@ class Parkour(TrackEnv):
 
     def _before_physics(self, action: Sequence[float]) -> None:
         if self.body.kind is BodyKind.CLIMBER:
-            self._grasp = action[self.body.n_motors :]
+            release_or_ready(self.world, self.body.sensors, action[self.body.n_motors :])
 
     def _after_physics(self) -> None:
         if self.body.kind is BodyKind.CLIMBER:
-            self.grip.update(self.world, self.body.hands, self.body.hand_radius, self._grasp)
+            attach(self.world, self.monitor.grasp_order)
         self.water.apply(self.body.parts)
 
     def _extra_head_obs(self, x: float, y: float, out: list[float]) -> None:
@@ -235,7 +274,7 @@ class Parkour(TrackEnv):
 
     def _extra_body_obs(self, out: list[float]) -> None:
         if self.body.kind is BodyKind.CLIMBER:
-            self.grip.state(self.body.hands, self.body.hand_radius, out)
+            sensor_state(self.body.sensors, out)
 
     @property
     def is_dead(self) -> bool:

@@ -6,6 +6,18 @@ start pad the track alternates one stump, ``TERRAIN_STEP`` wide and
 ``max(0.05, N(stump_height, 0.1))·TERRAIN_STEP`` tall, with ``max(0.01, spacing)``
 of flat ground, up to ``TERRAIN_LENGTH·TERRAIN_STEP``. The episode ends once the
 head passes ``(TERRAIN_LENGTH − 10)·TERRAIN_STEP``.
+
+As in TeachMyAgent's ``ParametricContinuousStumpTracks``:
+
+- the flat ground ends where the last stump or stretch of grass *starts* (its
+  generator records each piece's start only), which, depending on the spacing,
+  can be before the finish line (87.4 for spacing 6, finish at 88.67);
+- every walker is built with ``reset_on_hull_critical_contact=True``
+  (``critical_head=True`` here): its hull touching the ground ends the episode
+  with −100. Bodies that ignore that flag in TeachMyAgent ignore it here too
+  (the millipede is never critical, the chimpanzee always); swimmers and
+  amphibians are never critical;
+- the old bipedal spawns with its hull ``2·LEG_H`` above the ground.
 """
 
 from __future__ import annotations
@@ -13,6 +25,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from Box2D import b2World
+from teachbench.tasks.envs.bodies import BODIES, Body, BodyKind, make_body
 from teachbench.tasks.envs.constants import TERRAIN_HEIGHT, TERRAIN_LENGTH, TERRAIN_STEP
 from teachbench.tasks.envs.contacts import Surface
 from teachbench.tasks.envs.task_params import Param, TaskLayout
@@ -35,6 +48,16 @@ class ObstacleTrack(TrackEnv):
         self.obstacles: list[list[Point]] = []
         self.ground: list[Point] = []
 
+    def _make_body(self, name: str, kwargs: dict[str, Any]) -> Body:
+        cls = BODIES.get(name)
+        if cls is not None and cls.kind is BodyKind.WALKER:
+            kwargs = {"critical_head": True, **kwargs}  # a fall on the hull ends it
+        return make_body(name, **kwargs)
+
+    @property
+    def spawn_y(self) -> float:
+        return TERRAIN_HEIGHT + self.body.stump_spawn_height
+
     @property
     def end_x(self) -> float:
         return (TERRAIN_LENGTH - TERRAIN_END) * TERRAIN_STEP
@@ -52,14 +75,19 @@ class ObstacleTrack(TrackEnv):
         x = self.startpad * TERRAIN_STEP
         max_x = TERRAIN_LENGTH * TERRAIN_STEP
         spacing = max(MIN_SPACING, self._spacing())
+        # TeachMyAgent's ground: one edge from each recorded point to the next, where
+        # a point is recorded at the start of the pad and of every stump and grass
+        # stretch (never at the end of the last one)
+        self.ground = [(0.0, TERRAIN_HEIGHT), (x, TERRAIN_HEIGHT)]
         while x < max_x:
+            self.ground.append((x, TERRAIN_HEIGHT))
             poly, advance = self._obstacle(x)
             if add_polygon(terrain, poly):
                 self.obstacles.append(poly)
             x += advance
             if x < max_x:
+                self.ground.append((x, TERRAIN_HEIGHT))
                 x += spacing
-        self.ground = [(0.0, TERRAIN_HEIGHT), (x, TERRAIN_HEIGHT)]
         add_polyline(terrain, self.ground)
 
 

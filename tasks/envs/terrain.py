@@ -16,7 +16,15 @@ import itertools
 from collections.abc import Sequence
 from functools import cache
 
-from Box2D import b2Body, b2EdgeShape, b2FixtureDef, b2PolygonShape, b2World
+from Box2D import (
+    b2_staticBody,
+    b2Body,
+    b2BodyDef,
+    b2EdgeShape,
+    b2FixtureDef,
+    b2PolygonShape,
+    b2World,
+)
 from teachbench.tasks.envs.constants import CAT_GROUND, FRICTION
 from teachbench.tasks.envs.contacts import Surface
 
@@ -35,19 +43,28 @@ def _polygon_def(category: int, sensor: bool) -> b2FixtureDef:
     return b2FixtureDef(shape=shape, friction=FRICTION, categoryBits=category, isSensor=sensor)
 
 
+@cache
+def _static_def() -> b2BodyDef:
+    return b2BodyDef(type=b2_staticBody)
+
+
 def static_body(world: b2World, surface: Surface) -> b2Body:
-    body = world.CreateStaticBody()
+    body = world.CreateBody(_static_def())
     body.userData = surface
     return body
 
 
 def add_polyline(body: b2Body, points: Sequence[Point], category: int = CAT_GROUND) -> None:
     """A solid open polyline (ground or ceiling), one edge fixture per segment."""
-    fd = _edge_def(category)
-    shape = fd.shape
     for a, b in itertools.pairwise(points):
-        shape.vertices = [a, b]
-        body.CreateFixture(fd)
+        add_edge(body, a, b, category)
+
+
+def add_edge(body: b2Body, a: Point, b: Point, category: int = CAT_GROUND) -> None:
+    """One solid edge fixture from a to b."""
+    fd = _edge_def(category)
+    fd.shape.vertices = [a, b]
+    body.CreateFixture(fd)
 
 
 def add_polygon(

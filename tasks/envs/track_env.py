@@ -53,7 +53,11 @@ class TrackEnv(gym.Env):
     ``reset(seed=..., options={"task": t})`` takes ``t`` as a dict of named
     parameters or a vector in ``layout.names`` order; without a task the previous
     one (initially ``layout.defaults()``) is kept. The seed fixes the terrain noise
-    and the initial push.
+    and the initial push. Deliberate difference: the draws come from gymnasium's
+    generator, and TeachMyAgent's numpy ``RandomState`` also draws cloud shapes
+    and a zero roughness per stretch of grass, so one seed does not give both the
+    same episode; fed TeachMyAgent's own draws, the episode is TeachMyAgent's
+    (tests/envs/test_fidelity.py replays recorded ones).
 
     Observation: head angle, angular velocity, vx, vy (normalised as in TeachMyAgent),
     then ``_extra_head_obs`` (Parkour: under water, dead), then the body's motor
@@ -121,7 +125,8 @@ class TrackEnv(gym.Env):
     def spawn_x(self) -> float:
         return TERRAIN_STEP * self.startpad / 2
 
-    def _spawn_y(self) -> float:
+    @property
+    def spawn_y(self) -> float:
         return TERRAIN_HEIGHT + self.body.spawn_height
 
     def _after_spawn(self) -> None:
@@ -157,9 +162,10 @@ class TrackEnv(gym.Env):
         self._drop_world()
         self.world = b2World(gravity=(0, -10), contactListener=self.monitor)
         self.monitor.reset()
+        self.lidar.reset()
         self._build_terrain(self.world)
         push = float(self.np_random.uniform(-INITIAL_RANDOM, INITIAL_RANDOM))
-        self.body.build(self.world, self.spawn_x, self._spawn_y(), push)
+        self.body.build(self.world, self.spawn_x, self.spawn_y, push)
         self._after_spawn()
         # Like TeachMyAgent, let the solver settle the spawned body for one step
         # (motors idle, climbers gripping) and return the state after it.
@@ -258,7 +264,8 @@ class TrackEnv(gym.Env):
         for body in list(self.world.bodies):
             self.world.DestroyBody(body)
         self.world = None
-        self.body.parts, self.body.motors, self.body.head = [], [], None
+        self.body.parts, self.body.motors, self.body.head, self.body.sensors = [], [], None, []
+        self.monitor.reset()  # it holds the grasp sensors of the freed world
 
     def close(self) -> None:
         self._drop_world()

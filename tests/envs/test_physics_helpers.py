@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import pytest
 from Box2D import b2World
-from teachbench.tasks.envs.climbing import Grip
-from teachbench.tasks.envs.contacts import Surface
-from teachbench.tasks.envs.terrain import static_body
 from teachbench.tasks.envs.water import GRAVITY, WATER_DENSITY, Water, area_centroid, clip_below
 
 
@@ -29,15 +26,3 @@ def test_buoyancy_of_a_resting_box_equals_displaced_weight():
     world.Step(dt, 1, 1)  # Δv = (buoyancy - weight) / mass · dt
     expected = (WATER_DENSITY * 0.5 * GRAVITY - 1.0 * GRAVITY) / 1.0 * dt
     assert box.linearVelocity[1] == pytest.approx(expected, rel=1e-6)
-
-
-def test_grip_touches_ceiling_and_creepers():
-    world = b2World()
-    ceiling_body = static_body(world, Surface.GRIP)
-    creeper_body = static_body(world, Surface.CREEPER)
-    ceiling = [(0.0, 10.0), (1.0, 11.0), (2.0, 11.0)]
-    grip = Grip(ceiling_body, ceiling, creeper_body, [(5.0, 5.5, 8.0, 10.0)])
-    assert grip.touching(0.5, 10.4, 0.1) is ceiling_body  # ceiling at x=0.5 is 10.5
-    assert grip.touching(0.5, 10.0, 0.1) is None
-    assert grip.touching(5.2, 9.0, 0.1) is creeper_body
-    assert grip.touching(5.2, 7.5, 0.1) is None

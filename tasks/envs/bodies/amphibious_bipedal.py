@@ -2,7 +2,10 @@
 
 Same outline as the classic bipedal, but its densities follow the water's
 (hull 1.25×, legs 0.25×), so it floats, and it lives in both milieus (it never
-dies of being in or out of water). Its hull contact is never critical.
+dies of being in or out of water). Its hull contact is never critical, in either
+environment (TeachMyAgent hard-codes it). Built as TeachMyAgent's
+``AmphibiousBipedalBody.draw`` builds it; replayed side by side, it agrees bit for
+bit out of water.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from teachbench.tasks.envs.bodies.legged import LeggedWalker
 
 class AmphibiousBipedal(LeggedWalker):
     name = "amphibious_bipedal"
+    teachmyagent_class = "AmphibiousBipedalBody"
     kind = BodyKind.AMPHIBIAN
     geometry = GEOMETRY
     default_survival_steps = None

@@ -28,15 +28,45 @@ class BodyKind(enum.Enum):
     AMPHIBIAN = "amphibian"
 
 
-class Part:
-    """userData of one Box2D body of the agent; the contact monitor writes into it."""
+class Push(enum.Enum):
+    """Where a body receives the horizontal spawn push drawn in [-5, 5] at reset."""
 
-    __slots__ = ("contacts", "critical", "name")
+    HEAD = "head"
+    SEGMENTS = "every segment"
+    NONE = "none"
+
+
+class Part:
+    """userData of one Box2D body of the agent; the contact monitor writes into it.
+
+    ``has_contact`` follows TeachMyAgent's rule: a contact beginning sets it, any
+    contact ending clears it (even if another one goes on), so it is a 0/1 flag,
+    not a count of touching fixtures.
+    """
+
+    __slots__ = ("critical", "has_contact", "name")
 
     def __init__(self, name: str, critical: bool = False) -> None:
         self.name = name
         self.critical = critical
-        self.contacts = 0  # number of touching solid terrain fixtures
+        self.has_contact = False
+
+
+class GraspSensor(Part):
+    """userData of a climber's grasp sensor (TeachMyAgent's ``hand_sensor``).
+
+    ``touching`` lists the graspable terrain fixtures it overlaps, oldest first;
+    ``ready`` says its grasp action is > 0; ``joint`` is the revolute joint
+    holding it to the terrain, if any.
+    """
+
+    __slots__ = ("joint", "ready", "touching")
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.touching: list = []
+        self.ready = False
+        self.joint = None
 
 
 @dataclass(frozen=True)
@@ -88,12 +118,13 @@ def box_fixture(half_w: float, half_h: float, density: float) -> b2FixtureDef:
 
 
 @cache
-def circle_fixture(radius: float, density: float) -> b2FixtureDef:
-    """A round agent fixture (climbers' hands)."""
+def grasp_sensor_fixture(radius: float) -> b2FixtureDef:
+    """A climber's grasp sensor: a small massive disc that feels graspable terrain."""
     return b2FixtureDef(
         shape=b2CircleShape(radius=radius),
-        density=density,
-        friction=0.5,
+        density=1.0,
+        restitution=0.0,
+        isSensor=True,
         categoryBits=CAT_AGENT,
         maskBits=AGENT_MASK,
     )
@@ -122,6 +153,8 @@ class Body(ABC):
     """
 
     name: ClassVar[str]
+    #: the TeachMyAgent body class whose ``draw`` this body's build follows
+    teachmyagent_class: ClassVar[str]
     kind: ClassVar[BodyKind] = BodyKind.WALKER
     #: survival limit in steps out of the body's milieu (None = immortal)
     default_survival_steps: ClassVar[int | None] = 600
@@ -129,6 +162,8 @@ class Body(ABC):
     ignore_head_angle: ClassVar[bool] = False
     #: number of grasp actions (climbers), appended after the motor actions
     n_grasp: ClassVar[int] = 0
+    #: which parts the random spawn push acts on, as in TeachMyAgent
+    push: ClassVar[Push] = Push.HEAD
 
     def __init__(
         self,
@@ -148,6 +183,7 @@ class Body(ABC):
         self.parts: list[b2Body] = []
         self.motors: list[Motor] = []
         self.head: b2Body | None = None
+        self.sensors: list[b2Body] = []  # climbers' grasp sensors (not parts: no water)
 
     # --- sizes, known before the body is built --------------------------------------
     @property
@@ -168,7 +204,13 @@ class Body(ABC):
     @property
     @abstractmethod
     def spawn_height(self) -> float:
-        """Height of the head centre above flat ground at spawn, in world units."""
+        """Height above flat ground handed to the builder at spawn, in world units
+        (TeachMyAgent's ``AGENT_CENTER_HEIGHT``: the centre of the hull or chest)."""
+
+    @property
+    def stump_spawn_height(self) -> float:
+        """Spawn height on Stump and Hexagon Tracks; only the old bipedal differs."""
+        return self.spawn_height
 
     @property
     def action_size(self) -> int:
@@ -186,11 +228,19 @@ class Body(ABC):
         The parts of a previous build are forgotten, not destroyed: environments
         build a fresh world at each reset.
         """
-        self.parts, self.motors, self.head = [], [], None
+        self.parts, self.motors, self.head, self.sensors = [], [], None, []
         self._build(world, x, y)
         assert self.head is not None, f"{self.name} did not set its head"
         assert len(self.motors) == self.n_motors
-        self.head.ApplyForceToCenter((push, 0.0), True)
+        for part in self._pushed_parts():
+            part.ApplyForceToCenter((push, 0.0), True)
+
+    def _pushed_parts(self) -> list[b2Body]:
+        if self.push is Push.HEAD:
+            return [self.head]
+        if self.push is Push.SEGMENTS:
+            return [p for p in self.parts if p.userData.name == "segment"]
+        return []
 
     @abstractmethod
     def _build(self, world: b2World, x: float, y: float) -> None: ...
@@ -216,16 +266,24 @@ class Body(ABC):
         world: b2World,
         parent: b2Body,
         child: b2Body,
-        anchor: tuple[float, float],
+        anchor: tuple[float, float] | None,
         limits: tuple[float, float],
         speed: float,
         angle_offset: float = 0.0,
         report_contact: bool = False,
+        local_anchors: tuple[tuple[float, float], tuple[float, float]] | None = None,
     ) -> Motor:
+        """A motorised revolute joint at the world point `anchor`, or, for bodies
+        built TeachMyAgent's old way, at ``local_anchors`` (parent's, child's)."""
+        where = (
+            {"anchor": anchor}
+            if local_anchors is None
+            else {"localAnchorA": local_anchors[0], "localAnchorB": local_anchors[1]}
+        )
         joint = world.CreateRevoluteJoint(
             bodyA=parent,
             bodyB=child,
-            anchor=anchor,
+            **where,
             enableMotor=True,
             enableLimit=True,
             maxMotorTorque=self.motors_torque,
@@ -254,4 +312,4 @@ class Body(ABC):
             out.append(joint.angle + motor.angle_offset)
             out.append(joint.speed / motor.speed)
             if motor.contact_part is not None:
-                out.append(1.0 if motor.contact_part.contacts > 0 else 0.0)
+                out.append(1.0 if motor.contact_part.has_contact else 0.0)

@@ -2,6 +2,12 @@
 
 Torque 300; the torque penalty is halved (two leg pairs) so that its cost per unit
 of progress stays comparable to the bipeds'.
+
+Hull contact: critical on Stump and Hexagon Tracks (TeachMyAgent builds every
+walker there with ``reset_on_hull_critical_contact=True``), allowed on Parkour
+(``False``); the environment passes ``critical_head`` accordingly. Built as
+TeachMyAgent's ``BigQuadruBody.draw`` builds it; replayed side by side with TeachMyAgent's
+environments, its trajectories agree bit for bit.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ GEOMETRY = LeggedGeometry(
 
 class BigQuadruped(LeggedWalker):
     name = "big_quadru"
+    teachmyagent_class = "BigQuadruBody"
     geometry = GEOMETRY
 
     def __init__(

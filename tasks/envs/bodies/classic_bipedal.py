@@ -1,7 +1,13 @@
 """TeachMyAgent's ``classic_bipedal``: the old bipedal with hips 3 px under the centre.
 
-Unlike the old body its hull contact is not critical by default, so a fall does not
-end the episode.
+Straight legs, placed where the joints join them (no solver snap at the first
+step, unlike the old body).
+
+Hull contact: critical on Stump and Hexagon Tracks (TeachMyAgent builds every
+walker there with ``reset_on_hull_critical_contact=True``), allowed on Parkour
+(``False``); the environment passes ``critical_head`` accordingly. Built as
+TeachMyAgent's ``ClassicBipedalBody.draw`` builds it; replayed side by side with TeachMyAgent's
+environments, its trajectories agree bit for bit.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ GEOMETRY = LeggedGeometry(
 
 class ClassicBipedal(LeggedWalker):
     name = "classic_bipedal"
+    teachmyagent_class = "ClassicBipedalBody"
     geometry = GEOMETRY
 
     def __init__(

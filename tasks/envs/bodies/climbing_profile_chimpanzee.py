@@ -1,31 +1,48 @@
 """The Parkour climber (TeachMyAgent's ``climbing_profile_chimpanzee``), seen in profile.
 
-A torso with two legs (hip, knee) and two arms (shoulder, elbow, wrist) ending in
-round hands: 10 motors plus 2 grasp actions (one per hand, see climbing.py). It
-starts hanging from the ceiling. Torso and shins may not touch the ground (they
-may touch graspable terrain). The geometry is teachbench's own, sized like the
-other bodies; sizes and counts that the facts fix (torque 100, penalty
-0.00035/5, 12 actions, 54-D Parkour observation) are kept.
+Built as TeachMyAgent's ``ClimbingProfileChimpanzee.draw`` builds it (read for
+the facts): the walking chimpanzee's head, chest and legs
+(:mod:`.profile_chimpanzee`), and two arms pointing up (shoulder −1.5π..0,
+elbow 0..0.75π, wrist ±0.5π) ending in a 4×8 px hand that carries a grasp
+sensor, a disc of radius 0.05 welded at its tip. 10 motors plus 2 grasp actions
+(one per hand, see climbing.py); knees and wrists report contact (knee angles
++1.0, as for every TeachMyAgent knee), then (touching, holding) per sensor: 54-D
+Parkour observation. Torque 100, torque penalty 0.00035/5, head angle left out
+of the reward. Head, chest and shins may not touch the ground (they may touch
+the ceiling). It spawns like the walking chimpanzee and is then hung from the
+ceiling by the environment (parkour.py).
 """
 
 from __future__ import annotations
 
 from Box2D import b2World
-from teachbench.tasks.envs.bodies.base import Body, BodyKind, box_fixture, circle_fixture
+from teachbench.tasks.envs.bodies.base import Body, BodyKind, GraspSensor, grasp_sensor_fixture
+from teachbench.tasks.envs.bodies.legged import HIP_SPEED
+from teachbench.tasks.envs.bodies.profile_chimpanzee import (
+    ARM_UP,
+    HAND_H,
+    HAND_SPEED,
+    LEG_DOWN,
+    LIMB_H,
+    PI,
+    WIDTH,
+    add_legs,
+    build_head_and_chest,
+    hand_fixture,
+    lower_limb_fixture,
+    upper_limb_fixture,
+)
 from teachbench.tasks.envs.constants import SCALE
 
-TORSO = (8, 18)  # half sizes, px
-SHOULDER_UP, HIP_DOWN = 14, 14  # joint offsets from the torso centre, px
-UPPER_ARM, FOREARM = (3, 11), (2.5, 11)
-THIGH, SHIN = (3.5, 12), (3, 12)
-HAND_RADIUS = 5  # px
-SHOULDER_LIMITS, ELBOW_LIMITS, WRIST_LIMITS = (-2.5, 2.5), (-2.2, 0.1), (-1.0, 1.0)
-HIP_LIMITS, KNEE_LIMITS = (-1.2, 1.8), (-2.0, 0.1)
-SLOW, FAST = 4.0, 6.0
+SHOULDER_LIMITS = (-0.75 * 2 * PI, 0.0)
+ELBOW_LIMITS = (0.0, 0.75 * PI)
+WRIST_LIMITS = (-0.5 * PI, 0.5 * PI)
+SENSOR_RADIUS = 0.05  # world units
 
 
 class ClimbingProfileChimpanzee(Body):
     name = "climbing_profile_chimpanzee"
+    teachmyagent_class = "ClimbingProfileChimpanzee"
     kind = BodyKind.CLIMBER
     ignore_head_angle = True
     n_grasp = 2
@@ -34,13 +51,10 @@ class ClimbingProfileChimpanzee(Body):
     def __init__(
         self,
         motors_torque: float = 100.0,
-        critical_head: bool = True,
         survival_steps: int | None = None,
         density: float | None = None,
     ) -> None:
-        super().__init__(motors_torque, 0.00035 / 5, critical_head, survival_steps, density)
-        self.hands: list = []
-        self.hand_radius = HAND_RADIUS / SCALE
+        super().__init__(motors_torque, 0.00035 / 5, True, survival_steps, density)
 
     @property
     def n_motors(self) -> int:
@@ -52,71 +66,36 @@ class ClimbingProfileChimpanzee(Body):
 
     @property
     def width(self) -> float:
-        return 2 * TORSO[0] / SCALE
+        return WIDTH / SCALE
 
     @property
     def spawn_height(self) -> float:
-        if not self.has_legs:
-            return TORSO[1] / SCALE
-        return (HIP_DOWN + 2 * THIGH[1] + 2 * SHIN[1]) / SCALE
-
-    @property
-    def reach(self) -> float:
-        """Height of the hand centres above the torso centre with arms straight up."""
-        return (SHOULDER_UP + 2 * UPPER_ARM[1] + 2 * FOREARM[1] + HAND_RADIUS) / SCALE
+        """TeachMyAgent's, the same with or without legs."""
+        return LIMB_H / SCALE * 2 + LEG_DOWN / SCALE
 
     def _build(self, world: b2World, x: float, y: float) -> None:
-        s = 1 / SCALE
-        self.hands = []
-        self.head = self._add_part(
-            world,
-            "torso",
-            (x, y),
-            box_fixture(TORSO[0] * s, TORSO[1] * s, 1.0),
-            critical=self.critical_head,
-        )
-        for _ in range(2 if self.has_legs else 0):
-            joint_y = y - HIP_DOWN * s
-            thigh = self._add_part(
-                world,
-                "thigh",
-                (x, joint_y - THIGH[1] * s),
-                box_fixture(THIGH[0] * s, THIGH[1] * s, 1.0),
-            )
-            self._add_motor(world, self.head, thigh, (x, joint_y), HIP_LIMITS, SLOW)
-            joint_y -= 2 * THIGH[1] * s
-            shin = self._add_part(
-                world,
-                "shin",
-                (x, joint_y - SHIN[1] * s),
-                box_fixture(SHIN[0] * s, SHIN[1] * s, 1.0),
-                critical=self.critical_head,
-            )
-            self._add_motor(
-                world, thigh, shin, (x, joint_y), KNEE_LIMITS, FAST, report_contact=True
-            )
+        chest = build_head_and_chest(self, world, x, y)
+        if self.has_legs:
+            add_legs(self, world, chest, x, y, critical_shins=True)
+        limb_h, arm_up, hand_h = LIMB_H / SCALE, ARM_UP / SCALE, HAND_H / SCALE
         for _ in range(2):
-            joint_y = y + SHOULDER_UP * s
             upper = self._add_part(
-                world,
-                "upper_arm",
-                (x, joint_y + UPPER_ARM[1] * s),
-                box_fixture(UPPER_ARM[0] * s, UPPER_ARM[1] * s, 1.0),
+                world, "upper_arm", (x, y + limb_h / 2 + arm_up), upper_limb_fixture()
             )
-            self._add_motor(world, self.head, upper, (x, joint_y), SHOULDER_LIMITS, SLOW)
-            joint_y += 2 * UPPER_ARM[1] * s
+            self._add_motor(world, chest, upper, (x, y + arm_up), SHOULDER_LIMITS, HIP_SPEED)
             fore = self._add_part(
-                world,
-                "forearm",
-                (x, joint_y + FOREARM[1] * s),
-                box_fixture(FOREARM[0] * s, FOREARM[1] * s, 1.0),
+                world, "forearm", (x, y + limb_h * 3 / 2 + arm_up), lower_limb_fixture()
             )
-            self._add_motor(world, upper, fore, (x, joint_y), ELBOW_LIMITS, FAST)
-            joint_y += 2 * FOREARM[1] * s
-            hand = self._add_part(
-                world, "hand", (x, joint_y + HAND_RADIUS * s), circle_fixture(HAND_RADIUS * s, 1.0)
-            )
+            self._add_motor(world, upper, fore, (x, y + limb_h + arm_up), ELBOW_LIMITS, HIP_SPEED)
+            wrist_y = y + limb_h * 2 + arm_up
+            hand = self._add_part(world, "hand", (x, wrist_y + hand_h / 2), hand_fixture())
             self._add_motor(
-                world, fore, hand, (x, joint_y), WRIST_LIMITS, FAST, report_contact=True
+                world, fore, hand, (x, wrist_y), WRIST_LIMITS, HAND_SPEED, report_contact=True
             )
-            self.hands.append(hand)
+            tip = (x, wrist_y + hand_h)
+            sensor = world.CreateDynamicBody(
+                position=tip, fixtures=grasp_sensor_fixture(SENSOR_RADIUS)
+            )
+            sensor.userData = GraspSensor("hand_sensor")
+            world.CreateWeldJoint(bodyA=hand, bodyB=sensor, anchor=tip)
+            self.sensors.append(sensor)

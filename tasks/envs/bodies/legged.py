@@ -1,16 +1,17 @@
 """Hull-and-legs walkers: a polygon hull with pairs of two-segment legs.
 
-Classic, old classic, small bipedal and the big quadruped differ only in numbers
-(hull outline, leg size, where the hips sit, motor torque), so they share this
-builder and each declares its numbers in its own module.
+Classic, small bipedal, the big quadruped and the amphibious bipedal differ only
+in numbers (hull outline, leg size, where the hips sit, motor torque), so they
+share this builder and each declares its numbers in its own module; the old
+bipedal keeps the hull and numbers but builds its legs its own way.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-from Box2D import b2World
+import numpy as np
+from Box2D import b2FixtureDef, b2World
 from teachbench.tasks.envs.bodies.base import Body, BodyKind, box_fixture, polygon_fixture
 from teachbench.tasks.envs.constants import SCALE
 
@@ -32,7 +33,6 @@ class LeggedGeometry:
     leg_h: float
     hip_below: float  # hip joints sit this far below the hull centre
     hip_positions: tuple[float, ...] = (0.0,)  # along the hull bottom, -1 = back, +1 = front
-    leg_splay: float = 0.0  # initial leg angle, ± per side (the old bodies use 0.05 rad)
 
 
 class LeggedWalker(Body):
@@ -57,50 +57,47 @@ class LeggedWalker(Body):
 
     @property
     def spawn_height(self) -> float:
+        """Hull centre above the ground with straight legs (TeachMyAgent's AGENT_CENTER_HEIGHT)."""
         g = self.geometry
-        return (g.hip_below + 2 * g.leg_h) / SCALE
+        return g.leg_h / SCALE * 2 + g.hip_below / SCALE
 
-    def _build(self, world: b2World, x: float, y: float) -> None:
-        g = self.geometry
+    def _add_hull(self, world: b2World, x: float, y: float) -> None:
         hull_fd = polygon_fixture(
-            [(px / SCALE, py / SCALE) for px, py in g.hull], self.hull_density, friction=0.1
+            [(px / SCALE, py / SCALE) for px, py in self.geometry.hull],
+            self.hull_density,
+            friction=0.1,
         )
         self.head = self._add_part(world, "hull", (x, y), hull_fd, critical=self.critical_head)
-        leg_w, leg_h = g.leg_w / SCALE, g.leg_h / SCALE
-        hip_y = y - g.hip_below / SCALE
-        half_bottom = g.hull_bottom_width / SCALE / 2
-        for hip_pos in g.hip_positions:
-            hip_x = x + hip_pos * half_bottom
-            for side in (-1, 1):
-                self._add_leg(world, hip_x, hip_y, leg_w, leg_h, side * g.leg_splay)
 
-    def _add_leg(
-        self, world: b2World, hip_x: float, hip_y: float, leg_w: float, leg_h: float, tilt: float
-    ) -> None:
-        # With a tilt, the segments hang from the hip along the tilted axis so that
-        # the joints meet exactly (no solver snap at the first step).
-        sin_t, cos_t = math.sin(tilt), math.cos(tilt)
-        thigh_c = (hip_x + sin_t * leg_h / 2, hip_y - cos_t * leg_h / 2)
-        knee = (hip_x + sin_t * leg_h, hip_y - cos_t * leg_h)
-        shin_c = (hip_x + sin_t * 1.5 * leg_h, hip_y - cos_t * 1.5 * leg_h)
-        thigh = self._add_part(
-            world, "thigh", thigh_c, box_fixture(leg_w / 2, leg_h / 2, self.leg_density), tilt
-        )
-        self._add_motor(world, self.head, thigh, (hip_x, hip_y), HIP_LIMITS, HIP_SPEED)
-        shin = self._add_part(
-            world,
-            "shin",
-            shin_c,
+    def _leg_fixtures(self) -> tuple[b2FixtureDef, b2FixtureDef]:
+        leg_w, leg_h = self.geometry.leg_w / SCALE, self.geometry.leg_h / SCALE
+        return (
+            box_fixture(leg_w / 2, leg_h / 2, self.leg_density),
             box_fixture(0.8 * leg_w / 2, leg_h / 2, self.leg_density),
-            tilt,
         )
-        self._add_motor(
-            world,
-            thigh,
-            shin,
-            knee,
-            KNEE_LIMITS,
-            KNEE_SPEED,
-            angle_offset=KNEE_ANGLE_OFFSET,
-            report_contact=True,
-        )
+
+    def _build(self, world: b2World, x: float, y: float) -> None:
+        # positions in TeachMyAgent's order of operations, so that spawns replay exactly
+        g = self.geometry
+        self._add_hull(world, x, y)
+        thigh_fd, shin_fd = self._leg_fixtures()
+        leg_h, leg_down = g.leg_h / SCALE, g.hip_below / SCALE
+        half_bottom = g.hull_bottom_width / 2 / SCALE
+        for hip_pos in g.hip_positions:
+            hip_x = x + float(np.interp(hip_pos, [-1, 1], [-half_bottom, half_bottom]))
+            for _side in (-1, 1):
+                thigh = self._add_part(world, "thigh", (hip_x, y - leg_h / 2 - leg_down), thigh_fd)
+                self._add_motor(
+                    world, self.head, thigh, (hip_x, y - leg_down), HIP_LIMITS, HIP_SPEED
+                )
+                shin = self._add_part(world, "shin", (hip_x, y - leg_h * 3 / 2 - leg_down), shin_fd)
+                self._add_motor(
+                    world,
+                    thigh,
+                    shin,
+                    (hip_x, y - leg_down - leg_h),
+                    KNEE_LIMITS,
+                    KNEE_SPEED,
+                    angle_offset=KNEE_ANGLE_OFFSET,
+                    report_contact=True,
+                )

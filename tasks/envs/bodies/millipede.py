@@ -1,12 +1,22 @@
 """TeachMyAgent's ``millipede``: a chain of square segments, each on one pair of legs.
 
-Segments (20 px) are linked by passive joints that bend ±0.05π; each carries two
-4×10 px two-segment legs (hip, knee), so there are 4 motors per segment. The head
-(the reference for lidar, reward and camera) is the front segment. Torque 200;
-the torque penalty is divided by the number of segments (one leg pair each).
+Built as TeachMyAgent's ``MillipedeBody.draw`` builds it (read for the facts):
+segments (20 px) side by side, the first centred ``nb_of_bodies·10 px`` behind
+the spawn x, linked by passive joints that bend ±0.05π; each carries two 4×10 px
+two-segment legs (hip, knee), so there are 4 motors per segment. The head (the
+reference for lidar, reward and camera) is the front segment. Torque 200; the
+torque penalty is divided by the number of segments (one leg pair each).
 
-Note: the facts file lists 8 actions for the default 4 segments; TeachMyAgent's
-code builds 4 motors per segment (16 for 4 segments), which is what is built here.
+Facts that follow TeachMyAgent's code rather than its documentation:
+
+- the facts file lists 8 actions for the default 4 segments; the code builds 4
+  motors per segment (16 for 4 segments, 54-D Stump observation), as here;
+- the spawn push is applied to every segment, not only the head;
+- no contact is ever critical: the code stores ``reset_on_hull_critical_contact``
+  but marks every segment non-critical (it then sets an attribute on the Box2D
+  body, not on the contact data), so a millipede on its back does not end a
+  Stump Tracks episode. ``critical_head`` is accepted for a uniform body
+  interface and has no effect.
 """
 
 from __future__ import annotations
@@ -14,7 +24,7 @@ from __future__ import annotations
 import math
 
 from Box2D import b2World
-from teachbench.tasks.envs.bodies.base import Body, box_fixture, polygon_fixture
+from teachbench.tasks.envs.bodies.base import Body, Push, box_fixture, polygon_fixture
 from teachbench.tasks.envs.bodies.legged import (
     HIP_LIMITS,
     HIP_SPEED,
@@ -32,6 +42,8 @@ BEND_LIMIT = 0.05 * math.pi
 
 class Millipede(Body):
     name = "millipede"
+    teachmyagent_class = "MillipedeBody"
+    push = Push.SEGMENTS
 
     def __init__(
         self,
@@ -62,41 +74,30 @@ class Millipede(Body):
 
     @property
     def spawn_height(self) -> float:
-        return (HIP_BELOW + 2 * LEG_H) / SCALE
+        return LEG_H / SCALE * 2 + HIP_BELOW / SCALE
 
     def _build(self, world: b2World, x: float, y: float) -> None:
+        # positions in TeachMyAgent's order of operations, so that spawns replay exactly
         s = SEGMENT_HALF / SCALE
-        leg_h, leg_w = LEG_H / SCALE, LEG_W / SCALE
-        first_x = x - self.width / 2 + s  # (x, y) is the middle of the whole body
+        segment_w = 2 * SEGMENT_HALF / SCALE
+        leg_h, leg_w, leg_down = LEG_H / SCALE, LEG_W / SCALE, HIP_BELOW / SCALE
+        back_x = x - segment_w * self.nb_of_bodies / 2  # (x, y) is the middle of the chain
+        segment_fd = polygon_fixture([(-s, s), (s, s), (s, -s), (-s, -s)], 5.0)
+        thigh_fd = box_fixture(leg_w / 2, leg_h / 2, 1.0)
+        shin_fd = box_fixture(0.8 * leg_w / 2, leg_h / 2, 1.0)
         previous = None
         for j in range(self.nb_of_bodies):
-            cx = first_x + 2 * s * j
-            front = j == self.nb_of_bodies - 1
-            segment = self._add_part(
-                world,
-                "segment",
-                (cx, y),
-                polygon_fixture([(-s, s), (s, s), (s, -s), (-s, -s)], 5.0),
-                critical=front and self.critical_head,
-            )
-            hip = (cx, y - HIP_BELOW / SCALE)
+            cx = back_x + j * segment_w
+            segment = self._add_part(world, "segment", (cx, y), segment_fd)
             for _ in range(2):
-                thigh = self._add_part(
-                    world, "thigh", (cx, hip[1] - leg_h / 2), box_fixture(leg_w / 2, leg_h / 2, 1.0)
-                )
-                self._add_motor(world, segment, thigh, hip, HIP_LIMITS, HIP_SPEED)
-                knee = (cx, hip[1] - leg_h)
-                shin = self._add_part(
-                    world,
-                    "shin",
-                    (cx, hip[1] - 1.5 * leg_h),
-                    box_fixture(0.8 * leg_w / 2, leg_h / 2, 1.0),
-                )
+                thigh = self._add_part(world, "thigh", (cx, y - leg_h / 2 - leg_down), thigh_fd)
+                self._add_motor(world, segment, thigh, (cx, y - leg_down), HIP_LIMITS, HIP_SPEED)
+                shin = self._add_part(world, "shin", (cx, y - leg_h * 3 / 2 - leg_down), shin_fd)
                 self._add_motor(
                     world,
                     thigh,
                     shin,
-                    knee,
+                    (cx, y - leg_down - leg_h),
                     KNEE_LIMITS,
                     KNEE_SPEED,
                     angle_offset=KNEE_ANGLE_OFFSET,
@@ -106,7 +107,7 @@ class Millipede(Body):
                 world.CreateRevoluteJoint(
                     bodyA=previous,
                     bodyB=segment,
-                    anchor=(cx - s, y),
+                    anchor=(cx - segment_w / 2, y),
                     enableLimit=True,
                     lowerAngle=-BEND_LIMIT,
                     upperAngle=BEND_LIMIT,

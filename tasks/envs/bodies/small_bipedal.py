@@ -2,6 +2,12 @@
 
 Used by the "variety of students" challenge; its short legs make tall stumps
 infeasible sooner. Its declared width is 20 px, so it never widens the start pad.
+
+Hull contact: critical on Stump and Hexagon Tracks (TeachMyAgent builds every
+walker there with ``reset_on_hull_critical_contact=True``), allowed on Parkour
+(``False``); the environment passes ``critical_head`` accordingly. Built as
+TeachMyAgent's ``SmallBipedalBody.draw`` builds it; replayed side by side with TeachMyAgent's
+environments, its trajectories agree bit for bit.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ GEOMETRY = LeggedGeometry(
 
 class SmallBipedal(LeggedWalker):
     name = "small_bipedal"
+    teachmyagent_class = "SmallBipedalBody"
     geometry = GEOMETRY
 
     def __init__(

@@ -3,6 +3,12 @@
 Each leg starts folded (up, out, then down) so the body rests low between its
 legs; only the last segment reports ground contact. Torque 100, torque penalty
 divided by the number of leg pairs.
+
+Body contact: critical on Stump and Hexagon Tracks (TeachMyAgent builds every
+walker there with ``reset_on_hull_critical_contact=True``), allowed on Parkour
+(``False``); the environment passes ``critical_head`` accordingly. Built as
+TeachMyAgent's ``SpiderBody.draw`` builds it; replayed side by side with TeachMyAgent's
+environments, its trajectories agree bit for bit.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ SEGMENTS = ((0.25, 0.1, HIP_SPEED), (0.7, 0.15, HIP_SPEED), (0.9, 0.2, KNEE_SPEE
 
 class Spider(Body):
     name = "spider"
+    teachmyagent_class = "SpiderBody"
 
     def __init__(
         self,

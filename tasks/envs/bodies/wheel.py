@@ -3,6 +3,12 @@
 The legs point down, up, back and forward, so the body can roll by pushing with
 them in turn. Torque 500, torque penalty halved (four legs = two pairs); the head
 angle is left out of the reward because a rolling hub turns by design.
+
+Hub contact: critical on Stump and Hexagon Tracks (TeachMyAgent builds every
+walker there with ``reset_on_hull_critical_contact=True``), allowed on Parkour
+(``False``); the environment passes ``critical_head`` accordingly. Built as
+TeachMyAgent's ``WheelBody.draw`` builds it; replayed side by side with TeachMyAgent's
+environments, its trajectories agree bit for bit.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ DIRECTIONS = ((0, -1), (0, 1), (-1, 0), (1, 0))
 
 class Wheel(Body):
     name = "wheel"
+    teachmyagent_class = "WheelBody"
     ignore_head_angle = True
 
     def __init__(
