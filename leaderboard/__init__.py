@@ -8,8 +8,8 @@ The entry point is a pandas frame with one row per run (see ``teachbench.leaderb
 from teachbench.leaderboard.figures import plot_curves, plot_interval_estimates, teacher_colour
 from teachbench.leaderboard.stats import (
     interval_estimates,
+    performance_profiles,
     probability_of_improvement,
-    seeded_global_rng,
     welch_ratio_to_baseline,
 )
 from teachbench.leaderboard.tables import (
@@ -23,11 +23,11 @@ from teachbench.leaderboard.tables import (
 __all__ = [
     "interval_estimates",
     "leaderboard_table",
+    "performance_profiles",
     "plot_curves",
     "plot_interval_estimates",
     "probability_of_improvement",
     "ratio_to_random_table",
-    "seeded_global_rng",
     "teacher_colour",
     "to_csv",
     "to_latex",
