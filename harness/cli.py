@@ -127,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
         "results/runs to rank your runs beside the committed baselines (default: results/runs)",
     )
     board.add_argument("--out", type=Path, default=Path("results/leaderboard"))
-    board.add_argument("--format", choices=["md", "csv", "latex"], action="append")
+    board.add_argument("--format", choices=["md", "csv", "latex", "html"], action="append")
     board.add_argument("--reps", type=_positive_int, default=2000, help="bootstrap resamples")
     board.add_argument("--skip-invalid", action="store_true", help="warn on bad records")
 
@@ -244,17 +244,24 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_leaderboard(args: argparse.Namespace) -> int:
-    from teachbench.leaderboard.publish import publish
+    from teachbench.leaderboard.publish import Timer, publish
 
     folders = (
         args.results if isinstance(args.results, Path) else args.results or [Path("results/runs")]
     )
+    timer = Timer()
     written, markdown = publish(
-        folders, args.out, formats=args.format, reps=args.reps, skip_invalid=args.skip_invalid
+        folders,
+        args.out,
+        formats=args.format,
+        reps=args.reps,
+        skip_invalid=args.skip_invalid,
+        timer=timer,
     )
     print(markdown)
     for path in written:
         print(f"wrote {path}", file=sys.stderr)
+    print(f"teachbench: leaderboard in {timer.summary()}", file=sys.stderr)
     return 0
 
 

@@ -1,11 +1,13 @@
-"""Leaderboard: rliable statistics, tables and paper-ready figures from teachbench run records.
+"""Leaderboard: rliable statistics, tables, paper-ready figures and a static HTML page.
 
-The entry point is a pandas frame with one row per run (see ``teachbench.leaderboard.tables``):
-``leaderboard_table`` turns it into a long table that the writers (Markdown, CSV, LaTeX) and
-``plot_interval_estimates`` render; ``plot_curves`` draws %-mastered curves from the runs.
+The entry point is a pandas frame with one row per run (``teachbench.leaderboard.runs``):
+``build_report`` computes every statistic once (``teachbench.leaderboard.report``), the
+writers (Markdown, CSV, LaTeX, HTML) and the figures render it, and ``publish`` does all of it
+for a results folder.
 """
 
-from teachbench.leaderboard.figures import plot_curves, plot_interval_estimates, teacher_colour
+from teachbench.leaderboard.figures import plot_interval_estimates, teacher_colour
+from teachbench.leaderboard.report import Report, build_report
 from teachbench.leaderboard.stats import (
     interval_estimates,
     performance_profiles,
@@ -21,10 +23,11 @@ from teachbench.leaderboard.tables import (
 )
 
 __all__ = [
+    "Report",
+    "build_report",
     "interval_estimates",
     "leaderboard_table",
     "performance_profiles",
-    "plot_curves",
     "plot_interval_estimates",
     "probability_of_improvement",
     "ratio_to_random_table",

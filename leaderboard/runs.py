@@ -9,8 +9,11 @@ from pathlib import Path
 import pandas as pd
 from teachbench.harness.challenge import canonical_json, sha256_hex
 from teachbench.harness.records import RecordError, iter_record_files, mastered_curve, read_record
+from teachbench.harness.vocabulary import is_slug
 
 RUN_KEY = ["suite", "tier", "challenge", "level", "teacher", "seed"]
+NAMED_COLUMNS = ["suite", "tier", "challenge", "level", "teacher"]
+"""Names read from records that become table cells, folder and file names: slugs only."""
 
 
 def runs_frame(results: Path | Sequence[Path], skip_invalid: bool = False) -> pd.DataFrame:
@@ -31,12 +34,12 @@ def runs_frame(results: Path | Sequence[Path], skip_invalid: bool = False) -> pd
         for path in iter_record_files(folder):
             try:
                 doc = read_record(path)
+                row = _row(doc, path)
             except RecordError as exc:
                 if not skip_invalid:
                     raise
                 warnings.warn(f"skipped invalid record: {exc}", stacklevel=2)
                 continue
-            row = _row(doc)
             run = tuple(row[k] for k in RUN_KEY)
             if run in seen:  # rare: fingerprint only then, re-reading the first record
                 if _result_fingerprint(read_record(seen[run])) != _result_fingerprint(doc):
@@ -61,8 +64,9 @@ def _result_fingerprint(doc: dict) -> str:
     return sha256_hex(canonical_json(kept))
 
 
-def _row(doc: dict) -> dict:
-    return {
+def _row(doc: dict, path: Path) -> dict:
+    """The run's table row; names that are not slugs are refused (records are untrusted)."""
+    row = {
         "suite": doc["protocol"]["suite"],
         "tier": doc["protocol"]["tier"],
         "protocol_hash": doc["protocol"]["hash"],
@@ -76,4 +80,20 @@ def _row(doc: dict) -> dict:
         "curve_steps": [e["step"] for e in doc["evaluations"]],
         "curve_mastered": mastered_curve(doc),
         **{f"diag_{k}": v for k, v in doc["diagnostics"].items()},
+        "record_file": str(path),
+        "entry_point": doc["teacher"].get("entry_point", ""),
+        "code_version": str(doc["teacher"].get("code_version") or ""),
+        "package_version": str(doc["provenance"].get("teachbench") or ""),
+        "git_commit": str(doc["provenance"].get("git_commit") or ""),
+        "device": str(doc["provenance"].get("machine") or ""),
+        "env_steps": doc["steps"],
+        "wall_s": doc["timings"].get("wall_s", float("nan")),
     }
+    for column in NAMED_COLUMNS:
+        if not is_slug(row[column]):
+            raise RecordError(
+                f"{path}: {column} {row[column]!r} is not a slug (lower-case letters, digits, "
+                "'-', '_'); a record's names become paths and table cells, so it is refused: "
+                "fix or remove the record"
+            )
+    return row

@@ -105,10 +105,6 @@ def interval_estimates(
     return result
 
 
-def _poi(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    return bootstrap.probability_of_improvement(x, y)[..., None]
-
-
 def probability_of_improvement(
     scores: Mapping[str, ArrayLike], reps: int = 2000, seed: int = 0, confidence: float = 0.95
 ) -> pd.DataFrame:
@@ -124,10 +120,7 @@ def probability_of_improvement(
         mx, my = matrices[x], matrices[y]
         if mx.shape[1] != my.shape[1]:
             raise ValueError(f"{x} has {mx.shape[1]} tasks but {y} has {my.shape[1]}")
-        point, low, high = bootstrap.interval(
-            _poi, [mx, my], reps, derive_seed(seed, x, y), confidence
-        )
-        p, lo, hi = float(point[0]), float(low[0]), float(high[0])
+        p, lo, hi = bootstrap.poi_interval(mx, my, reps, derive_seed(seed, x, y), confidence)
         note = SINGLE_RUN_NOTE if len(mx) == 1 and len(my) == 1 else ""
         rows.append((x, y, p, lo, hi, len(mx), len(my), note))
         rows.append((y, x, 1 - p, 1 - hi, 1 - lo, len(my), len(mx), note))
