@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 from teachbench.harness.storage import atomic_write
+from teachbench.harness.vocabulary import Status
 from teachbench.leaderboard.figures import curves_figure, interval_figure, save_figure
 from teachbench.leaderboard.figures_stats import (
     NothingToDraw,
@@ -132,6 +133,12 @@ def publish(
         raise ValueError(f"unknown format(s) {unknown}; choose from {list(FORMATS)}")
     with timer.part("reading"):
         frame = runs_frame(results, skip_invalid=skip_invalid)
+    if not (frame["status"] == Status.OK).any():
+        counts = ", ".join(f"{n} {s}" for s, n in frame["status"].value_counts().items())
+        raise ValueError(
+            f"no ok run among {len(frame)} records ({counts}): nothing to rank; "
+            "see the records' error and reason fields"
+        )
     with timer.part("bootstrap"):
         report = build_report(frame, reps=reps, seed=seed)
     out.mkdir(parents=True, exist_ok=True)

@@ -120,3 +120,55 @@ def test_same_seed_same_intervals_and_global_rng_untouched():
     pd.testing.assert_frame_equal(first, again)
     np.testing.assert_array_equal(before[1], after[1])
     assert before[2:] == after[2:]
+
+
+def _markdown_cell(markdown: str, level: str, teacher: str, column: int) -> str:
+    block = markdown.split(f"expert knowledge: {level}")[1].split("###")[0]
+    row = next(line for line in block.splitlines() if line.startswith(f"| {teacher} |"))
+    return row.split(" | ")[column].strip("* |")
+
+
+def test_markdown_table_numbers_are_rliables_on_the_same_score_matrix(runs):
+    from teachbench.leaderboard.tables import leaderboard_table, to_markdown
+
+    markdown = to_markdown(leaderboard_table(runs, reps=REPS, seed=3))
+    for level, teacher in [("none", "alp-gmm"), ("low", "my_teacher")]:
+        mine = runs[(runs["level"] == level) & (runs["teacher"] == teacher)]
+        cell = mine[mine["challenge"] == "rugged"]["final_mastered"].to_numpy()[:, None]
+        key = f"teachmyagent/surrogate/rugged/{level}/{teacher}"
+        point, ci = _rliable(cell, lambda s: np.array([metrics.aggregate_iqm(s)]),
+                             derive_seed(3, key))  # fmt: skip
+        expected = f"{point[0]:.1f} [{ci[0, 0]:.1f}, {ci[1, 0]:.1f}]"
+        assert _markdown_cell(markdown, level, teacher, 2) == expected
+        matrix = mine.pivot(index="seed", columns="challenge", values="final_mastered")
+        key = f"teachmyagent/surrogate/all challenges/{level}/{teacher}"
+        point, ci = _rliable(matrix.to_numpy(), lambda s: np.array([metrics.aggregate_iqm(s)]),
+                             derive_seed(3, key))  # fmt: skip
+        expected = f"{point[0]:.1f} [{ci[0, 0]:.1f}, {ci[1, 0]:.1f}]"
+        assert _markdown_cell(markdown, level, teacher, 3) == expected
+
+
+def test_published_probability_of_improvement_is_rliables(runs):
+    from teachbench.leaderboard.report import build_report
+    from teachbench.leaderboard.stat_tables import statistics_markdown
+
+    report = build_report(runs, reps=REPS, seed=4)
+    text = statistics_markdown(report)
+    block = text.split("## teachmyagent / surrogate / low")[1].split("### Probability")[1]
+    level = runs[runs["level"] == "low"]
+
+    def matrix(teacher):
+        rows = level[level["teacher"] == teacher]
+        return rows.pivot(index="seed", columns="challenge", values="final_mastered").to_numpy()
+
+    x, y = "my_teacher", "random"
+    point, ci = _rliable(
+        [matrix(x), matrix(y)],
+        lambda a, b: np.array([metrics.probability_of_improvement(a, b)]),
+        derive_seed(4, "teachmyagent", "surrogate", "low", x, y),
+    )
+    header = next(line for line in block.splitlines() if line.startswith("| P(row > column)"))
+    columns = [c.strip() for c in header.strip("|").split("|")]
+    row = next(line for line in block.splitlines() if line.startswith(f"| {x} |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[columns.index(y)] == f"{point[0]:.2f} [{ci[0, 0]:.2f}, {ci[1, 0]:.2f}]"
