@@ -15,6 +15,7 @@ from teachbench.harness.plan import plan_runs
 from teachbench.harness.records import RecordError
 from teachbench.harness.runspec import resolve_suite
 from teachbench.harness.seeding import parse_seeds
+from teachbench.harness.submission import add_commands as add_submission_commands
 from teachbench.harness.vocabulary import Level, Status, Tier
 
 TIER_TIMEOUT_S = {"surrogate": 600.0, "smoke": 3600.0, "full": None}
@@ -143,6 +144,10 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="conformance check of a teacher")
     check.add_argument("teacher", help="registered name or package.module:Class")
     check.add_argument("--hp", type=_hyperparameter, action="append", default=[], metavar="K=V")
+    add_submission_commands(commands, _seeds)
+    from teachbench.leaderboard.commands import add_commands as add_leaderboard_commands
+
+    add_leaderboard_commands(commands)
     return parser
 
 
@@ -158,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "show": cmd_show,
     }
     try:
-        return handlers[args.command](args)
+        return args.handler(args) if "handler" in args else handlers[args.command](args)
     except (UsageError, registry.RegistryError, RecordError, ValueError, FileNotFoundError) as exc:
         print(f"teachbench: error: {_one_line(exc)}", file=sys.stderr)
         return 2

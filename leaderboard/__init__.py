@@ -3,37 +3,35 @@
 The entry point is a pandas frame with one row per run (``teachbench.leaderboard.runs``):
 ``build_report`` computes every statistic once (``teachbench.leaderboard.report``), the
 writers (Markdown, CSV, LaTeX, HTML) and the figures render it, and ``publish`` does all of it
-for a results folder.
+for a results folder. Names are imported on first use, so that the CLI, which registers the
+leaderboard's commands, starts without loading pandas and matplotlib.
 """
 
-from teachbench.leaderboard.figures import plot_interval_estimates, teacher_colour
-from teachbench.leaderboard.report import Report, build_report
-from teachbench.leaderboard.stats import (
-    interval_estimates,
-    performance_profiles,
-    probability_of_improvement,
-    welch_ratio_to_baseline,
-)
-from teachbench.leaderboard.tables import (
-    leaderboard_table,
-    ratio_to_random_table,
-    to_csv,
-    to_latex,
-    to_markdown,
-)
+from __future__ import annotations
 
-__all__ = [
-    "Report",
-    "build_report",
-    "interval_estimates",
-    "leaderboard_table",
-    "performance_profiles",
-    "plot_interval_estimates",
-    "probability_of_improvement",
-    "ratio_to_random_table",
-    "teacher_colour",
-    "to_csv",
-    "to_latex",
-    "to_markdown",
-    "welch_ratio_to_baseline",
-]
+import importlib
+from typing import Any
+
+_PUBLIC = {
+    "Report": "report",
+    "build_report": "report",
+    "interval_estimates": "stats",
+    "leaderboard_table": "tables",
+    "performance_profiles": "stats",
+    "plot_interval_estimates": "figures",
+    "probability_of_improvement": "stats",
+    "publish": "publish",
+    "ratio_to_random_table": "tables",
+    "teacher_colour": "figures",
+    "to_csv": "tables",
+    "to_latex": "tables",
+    "to_markdown": "tables",
+    "welch_ratio_to_baseline": "stats",
+}
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _PUBLIC:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_PUBLIC[name]}"), name)

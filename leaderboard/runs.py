@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 from teachbench.harness.challenge import canonical_json, sha256_hex
 from teachbench.harness.records import RecordError, iter_record_files, mastered_curve, read_record
+from teachbench.harness.submission import verified
 from teachbench.harness.vocabulary import is_slug
 
 RUN_KEY = ["suite", "tier", "challenge", "level", "teacher", "seed"]
@@ -28,6 +29,7 @@ def runs_frame(results: Path | Sequence[Path], skip_invalid: bool = False) -> pd
     refused, naming both files, when they differ.
     """
     folders = [results] if isinstance(results, Path) else list(results)
+    bundles: dict = {}  # submission bundles' verification, read once per bundle
     rows = []
     seen: dict[tuple, Path] = {}  # run -> the file that recorded it
     for folder in folders:
@@ -35,6 +37,7 @@ def runs_frame(results: Path | Sequence[Path], skip_invalid: bool = False) -> pd
             try:
                 doc = read_record(path)
                 row = _row(doc, path)
+                row["verified"] = verified(path, doc["digest"], bundles)
             except RecordError as exc:
                 if not skip_invalid:
                     raise
