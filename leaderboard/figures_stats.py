@@ -92,6 +92,7 @@ def profiles_figure(profiles: pd.DataFrame, columns: int = 2) -> Figure:
                 handles.setdefault(teacher, line)
             ax.set_title(f"expert knowledge: {level}")
             reached = block.loc[block["high"] > 0, "tau"].max()
+            reached = 0.0 if pd.isna(reached) else reached  # nobody scored above 0
             ax.set_xlim(0, min(100.0, 10 * math.ceil((reached + 5) / 10)))  # where the curves are
             ax.set_ylim(0, 1.02)
             ax.grid(lw=0.4, alpha=0.4)

@@ -119,3 +119,12 @@ def test_low_dpi_and_bad_width_are_refused(runs, tmp_path):
         plot_interval_estimates(table, tmp_path / "x", dpi=100)
     with pytest.raises(ValueError, match="columns"):
         plot_interval_estimates(table, tmp_path / "x", columns=3)
+
+
+def test_figures_of_teachers_that_master_nothing(runs_factory):
+    runs = runs_factory(teachers=("random", "my_teacher"), levels=("none",))
+    runs["final_mastered"] = 0.0
+    runs["curve_mastered"] = [[0.0] * len(c) for c in runs["curve_mastered"]]
+    report = build_report(runs, reps=REPS)
+    assert profiles_figure(report.profiles).axes[0].get_xlim() == (0.0, 10.0)
+    assert curves_figure(report.curves).axes
