@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-FIGURE_KINDS = ("intervals", "curves", "poi", "profiles", "radar")
+FIGURE_KINDS = ("intervals", "curves", "poi", "profiles", "radar", "curriculum")
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -39,8 +39,16 @@ def cmd_plot(args: argparse.Namespace) -> int:
     from teachbench.leaderboard.report import build_report
     from teachbench.leaderboard.runs import runs_frame
 
-    report = build_report(runs_frame(_folders(args)), reps=args.reps)
+    frame = runs_frame(_folders(args))
     stem = args.out or Path("results/leaderboard") / args.kind
+    if args.kind == "curriculum":
+        from teachbench.leaderboard.curriculum import curriculum_figure, curriculum_runs
+
+        figure = curriculum_figure(curriculum_runs(frame), columns=args.columns)
+        for path in save_figure(figure, stem, args.dpi):
+            print(f"wrote {path}")
+        return 0
+    report = build_report(frame, reps=args.reps)
     pairs = protocols(report)
     for suite, tier in pairs:
         frame = figure_frame(report, args.kind, suite, tier)

@@ -16,6 +16,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from teachbench.harness.storage import atomic_write
 from teachbench.harness.vocabulary import Status
+from teachbench.leaderboard.curriculum import curriculum_figure, curriculum_runs
 from teachbench.leaderboard.figures import curves_figure, interval_figure, save_figure
 from teachbench.leaderboard.figures_stats import (
     NothingToDraw,
@@ -92,12 +93,21 @@ def figure_frame(report: Report, kind: str, suite: str, tier: str) -> pd.DataFra
 
 
 def write_figures(
-    report: Report, out: Path, kinds: Sequence[str] = tuple(FIGURES), dpi: int = WEB_DPI
+    report: Report, out: Path, kinds: Sequence[str] = (*FIGURES, "curriculum"), dpi: int = WEB_DPI
 ) -> list[Path]:
-    """Each figure kind, per (suite, tier), at its paper widths; kinds without data are skipped."""
+    """Each figure kind, per (suite, tier), at its paper widths; kinds without data are skipped.
+
+    The curriculum picture (two columns) needs traced runs; a campaign run with ``--no-trace``
+    has none, and gets none.
+    """
     written = []
     for suite, tier in protocols(report):
-        for kind in kinds:
+        runs = report.runs[(report.runs["suite"] == suite) & (report.runs["tier"] == tier)]
+        traced = curriculum_runs(runs) if "curriculum" in kinds else []
+        if traced:
+            name = inside(out, f"{suite}-{tier}-curriculum")
+            written += save_figure(curriculum_figure(traced), name, dpi)
+        for kind in (k for k in kinds if k in FIGURES):
             suffix, _, draw = FIGURES[kind]
             frame = figure_frame(report, kind, suite, tier)
             if frame.empty:
