@@ -47,8 +47,11 @@ def poi_figure(poi: pd.DataFrame, columns: int = 2) -> Figure:
     with matplotlib.rc_context({**PAPER_STYLE, "axes.spines.top": True,
                                 "axes.spines.right": True}):  # fmt: skip
         n = poi.groupby("level")[["x", "y"]].apply(lambda d: len(set(d["x"]) | set(d["y"]))).max()
-        side = min(FIGURE_WIDTHS[columns], 0.9 + 0.22 * n)
-        fig, axes = new_figure(columns, len(levels), side, sharey=False, max_cols=2)
+        # Two columns: two matrices a row; one column: one a row, the full width each.
+        side = min(FIGURE_WIDTHS[columns], (0.9 if columns == 2 else 1.1) + 0.22 * n)
+        fig, axes = new_figure(columns, len(levels), side, sharey=False, max_cols=2,
+                               max_cols_one=1)  # fmt: skip
+        small = 4.2 if columns == 2 else 3.6
         image = None
         for ax, level in zip(axes.flat, levels, strict=False):
             block = poi[poi["level"] == level]
@@ -60,15 +63,16 @@ def poi_figure(poi: pd.DataFrame, columns: int = 2) -> Figure:
                 grid[i, j] = r.point
                 sure = r.low > 0.5 or r.high < 0.5
                 text = f"{r.point:.2f}".lstrip("0") + ("*" if sure else "")
-                ax.text(j, i, text, ha="center", va="center", fontsize=4.2,
+                ax.text(j, i, text, ha="center", va="center", fontsize=small,
                         color="white" if abs(r.point - 0.5) > 0.35 else "black")  # fmt: skip
             image = ax.imshow(grid, cmap=POI_COLOURMAP, vmin=0, vmax=1)
             ax.set_xticks(range(len(order)), order, rotation=90)
             ax.set_yticks(range(len(order)), order)
-            ax.tick_params(length=0)
+            ax.tick_params(length=0, labelsize=5 if columns == 2 else 4.5)
             ax.set_title(f"expert knowledge: {level}")
         if image is not None:
-            fig.colorbar(image, ax=list(axes.flat), shrink=0.6, label="P(row > column)")
+            fig.colorbar(image, ax=list(axes.flat), shrink=0.6, label="P(row > column)",
+                         location="right" if columns == 2 else "bottom")  # fmt: skip
     return fig
 
 
