@@ -20,7 +20,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import EngFormatter
 from teachbench.harness.records import read_record, trace_path
+from teachbench.harness.registry import RegistryError
 from teachbench.harness.runspec import resolve_suite
+from teachbench.harness.space import TaskSpace
 from teachbench.harness.storage import load_state
 from teachbench.leaderboard.figures import PAPER_STYLE, new_figure, teacher_colour
 
@@ -40,6 +42,19 @@ def traced_runs(runs: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _task_space(doc: dict, tasks: np.ndarray) -> TaskSpace:
+    """The challenge's task space from its suite; for a suite not registered (given as
+    ``module:Attr`` when run), the box the sampled tasks span, with generic names."""
+    try:
+        suite = resolve_suite(doc["protocol"]["suite"])
+        return suite.challenge(doc["protocol"]["tier"], doc["challenge"]).space
+    except (RegistryError, KeyError):
+        names = [f"task[{i}]" for i in range(tasks.shape[1])]
+        return TaskSpace(
+            names, tasks.min(axis=0), np.maximum(tasks.max(axis=0), tasks.min(axis=0) + 1e-9)
+        )
+
+
 def _windows(lengths: np.ndarray, budget: int, snapshots: Sequence[float]) -> list[np.ndarray]:
     ends = np.cumsum(lengths)
     bounds = [0.0, *(f * budget for f in snapshots)]
@@ -54,16 +69,13 @@ def curriculum_figure(
         raise ValueError("no traced runs to draw a curriculum from (run without --no-trace)")
     docs = [read_record(Path(f)) for f in record_files]
     first = docs[0]
-    challenge = resolve_suite(first["protocol"]["suite"]).challenge(
-        first["protocol"]["tier"], first["challenge"]
-    )
-    space = challenge.space
+    traces = [load_state(trace_path(Path(f))) for f in record_files]
+    space = _task_space(first, np.concatenate([np.asarray(t["tasks"]) for t in traces]))
     dims = [0, 1] if space.dim > 1 else [0, 0]
     with matplotlib.rc_context(PAPER_STYLE):
         fig, axes = new_figure(columns, len(docs) * len(snapshots), 1.2, sharey=False,
                                max_cols=len(snapshots), max_cols_one=len(snapshots))  # fmt: skip
-        for row, (path, doc) in enumerate(zip(record_files, docs, strict=True)):
-            trace = load_state(trace_path(Path(path)))
+        for row, (doc, trace) in enumerate(zip(docs, traces, strict=True)):
             tasks, returns = np.asarray(trace["tasks"]), np.asarray(trace["returns"])
             success = returns > doc["protocol"]["mastery_threshold"]
             colour = teacher_colour(doc["teacher"]["key"])
