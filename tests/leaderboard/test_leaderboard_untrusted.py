@@ -110,3 +110,13 @@ def test_empty_and_unrankable_result_sets_are_one_line_messages(tmp_path, capsys
     assert main(["leaderboard", "--results", str(records), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err.strip()
     assert "no ok run among 8 records (8 not_applicable)" in err and "\n" not in err
+
+
+def test_the_frames_curves_are_the_records_own(tmp_path):
+    from teachbench.harness.records import iter_record_files, mastered_curve, read_record
+    from teachbench.leaderboard.runs import runs_frame
+
+    records = _copy_cell(tmp_path / "records")
+    frame = runs_frame(records).set_index("record_file")
+    for path in iter_record_files(records):
+        assert frame.loc[str(path), "curve_mastered"] == mastered_curve(read_record(path))
