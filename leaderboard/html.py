@@ -35,10 +35,11 @@ table.lb th[aria-sort=descending]::after{content:" \\25BC"}
 .ci{color:#666;font-size:.85em}.best{font-weight:bold}
 .badge{border-radius:3px;padding:0 .4em;font-size:.8em;white-space:nowrap}
 .verified{background:#d9f0d3;color:#1b5e20}.unverified{background:#eee;color:#555}
-details{font-size:.85em;text-align:left}summary{cursor:pointer;color:#0366d6}
+button.prov{border:0;background:none;color:#0366d6;cursor:pointer;font-size:.9em;padding:0}
+tr.prov td{background:#fafafa;text-align:left;font-size:.85em}
 dl{display:grid;grid-template-columns:max-content auto;gap:.1em .8em;margin:.3em 0}
 dt{color:#666}dd{margin:0;word-break:break-all}
-figure{margin:1.5em 0}figure img{max-width:100%;border:1px solid #eee}
+figure{margin:1.5em 0}figure img{max-width:min(100%,1000px);border:1px solid #eee}
 figcaption{font-size:.85em;color:#555}
 .swatch{display:inline-block;width:.8em;height:.8em;border-radius:50%;margin-right:.3em}
 """
@@ -51,15 +52,25 @@ document.querySelectorAll('table.lb').forEach(function(table){
       table.querySelectorAll('th').forEach(function(o){o.removeAttribute('aria-sort');});
       th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
       var body = table.tBodies[0];
-      var rows = Array.prototype.slice.call(body.rows);
+      var rows = Array.prototype.slice.call(body.querySelectorAll('tr.row'));
       rows.sort(function(a, b){
         var x = a.cells[col].dataset.sort, y = b.cells[col].dataset.sort;
         var nx = parseFloat(x), ny = parseFloat(y);
         var c = (isNaN(nx) || isNaN(ny)) ? String(x).localeCompare(String(y)) : nx - ny;
         return asc ? c : -c;
       });
-      rows.forEach(function(r){body.appendChild(r);});
+      rows.forEach(function(r){
+        var details = r.nextElementSibling;  // each row's provenance row moves with it
+        body.appendChild(r); body.appendChild(details);
+      });
     });
+  });
+});
+document.querySelectorAll('button.prov').forEach(function(button){
+  button.addEventListener('click', function(){
+    var details = button.closest('tr').nextElementSibling;
+    details.hidden = !details.hidden;
+    button.textContent = details.hidden ? 'show' : 'hide';
   });
 });
 """
@@ -96,10 +107,9 @@ def _seeds(seeds: Sequence[int]) -> str:
 def _provenance(runs: pd.DataFrame, out_dir: Path) -> str:
     """The row's evidence: what ran, under which protocol, on what, and where the records are."""
     ok = runs[runs["status"] == "ok"]
-    folders = sorted({str(Path(f).parent.parent) for f in runs["record_file"]})
+    folders = sorted({os.path.relpath(Path(f).parent, out_dir) for f in runs["record_file"]})
     links = " ".join(
-        f'<a href="{_e(Path(os.path.relpath(f, out_dir)).as_posix())}/">{_e(Path(f).name)}</a>'
-        for f in folders[:12]
+        f'<a href="{_e(Path(f).as_posix())}/">{_e(Path(f).as_posix())}</a>' for f in folders[:12]
     )
     more = f" (+{len(folders) - 12} more)" if len(folders) > 12 else ""
     items = {
@@ -114,7 +124,7 @@ def _provenance(runs: pd.DataFrame, out_dir: Path) -> str:
         "device": ", ".join(sorted(set(runs["device"]) - {""})) or "unknown",
     }
     body = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in items.items())
-    return f"<details><summary>provenance</summary><dl>{body}<dt>records</dt><dd>{links}{more}</dd></dl></details>"
+    return f"<dl>{body}<dt>records</dt><dd>{links}{more}</dd></dl>"
 
 
 def _verified(runs: pd.DataFrame) -> str:
@@ -159,11 +169,13 @@ def _block_table(report: Report, key: tuple, rows: pd.DataFrame, out_dir: Path) 
         )
         teacher_runs = runs[runs["teacher"] == teacher]
         body.append(
-            f'<tr><td data-sort="{_e(teacher)}">{_swatch(teacher)}{_e(teacher)}</td>'
+            f'<tr class="row"><td data-sort="{_e(teacher)}">{_swatch(teacher)}{_e(teacher)}</td>'
             f'<td data-sort="{_e(_verified(teacher_runs))}">{_verified(teacher_runs)}</td>'
             + "".join(cells)
             + f'<td data-sort="{int(cell_rows["n_runs"].sum())}">{counts}</td>'
-            + f"<td>{_provenance(teacher_runs, out_dir)}</td></tr>"
+            + '<td><button class="prov" type="button">show</button></td></tr>'
+            + f'<tr class="prov" hidden><td colspan="{len(columns) + 4}">'
+            + f"{_provenance(teacher_runs, out_dir)}</td></tr>"
         )
     title = " / ".join(_e(v) for v in key)
     return (

@@ -44,7 +44,8 @@ def browser():
 
 def _column(driver, table, index: int) -> list[str]:
     return driver.execute_script(
-        "return Array.from(arguments[0].tBodies[0].rows, r => r.cells[arguments[1]].dataset.sort)",
+        "return Array.from(arguments[0].querySelectorAll('tr.row'), "
+        "r => r.cells[arguments[1]].dataset.sort)",
         table,
         index,
     )
@@ -63,7 +64,7 @@ def test_rows_sorting_and_screenshot(page, browser):
     tables = browser.find_elements(By.CSS_SELECTOR, "table.lb")
     assert len(tables) == 3  # one per expert-knowledge level
     high = tables[-1]
-    rows = high.find_elements(By.CSS_SELECTOR, "tbody tr")
+    rows = high.find_elements(By.CSS_SELECTOR, "tbody tr.row")
     assert len(rows) == 12  # every registered baseline at level high
     headers = [th.text for th in high.find_elements(By.TAG_NAME, "th")]
     column = headers.index("all challenges")
@@ -75,12 +76,19 @@ def test_rows_sorting_and_screenshot(page, browser):
     high.find_elements(By.TAG_NAME, "th")[0].click()
     names = _column(browser, high, 0)
     assert names == sorted(names)
+    first = high.find_elements(By.CSS_SELECTOR, "tbody tr.row")[0]
+    details = first.find_element(By.XPATH, "following-sibling::tr[1]")
+    assert not details.is_displayed()
+    first.find_element(By.CSS_SELECTOR, "button.prov").click()
+    assert details.is_displayed() and "entry point" in details.text
+    assert "protocol hash" in details.text and "env steps" in details.text
     resources = browser.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name)"
     )
     assert all(r.startswith(("data:", "file:")) for r in resources), resources
     images = browser.execute_script("return Array.from(document.images, i => i.naturalWidth)")
     assert images and all(w > 500 for w in images), "every embedded figure decodes"
+    browser.execute_script("arguments[0].scrollIntoView()", high)
     shot = page.parent / "screenshot.png"
     browser.save_screenshot(str(shot))
     assert shot.stat().st_size > 10_000
