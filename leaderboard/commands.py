@@ -70,13 +70,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
         load_published,
     )
     from teachbench.leaderboard.runs import runs_frame
+    from teachbench.leaderboard.tables import safe_csv_text
 
     published, challenges = load_published(args.published)
     table = compare_published(runs_frame(_folders(args)), published, challenges, args.alpha)
     text = comparison_markdown(table, args.published)
     args.out.mkdir(parents=True, exist_ok=True)
     atomic_write(args.out / f"{args.published}.md", text.encode())
-    atomic_write(args.out / f"{args.published}.csv", table.to_csv(index=False).encode())
+    atomic_write(args.out / f"{args.published}.csv", safe_csv_text(table).encode())
     save_figure(comparison_figure(table), args.out / args.published)
     print(text)
     print(f"wrote {args.out}/{args.published}.{{md,csv,png,pdf}}")

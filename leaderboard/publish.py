@@ -32,7 +32,7 @@ from teachbench.leaderboard.html import write_page
 from teachbench.leaderboard.report import Report, build_report
 from teachbench.leaderboard.runs import runs_frame
 from teachbench.leaderboard.stat_tables import statistics_markdown
-from teachbench.leaderboard.tables import csv_safe, to_csv, to_latex, to_markdown
+from teachbench.leaderboard.tables import safe_csv_text, to_csv, to_latex, to_markdown
 
 FORMATS = ("md", "csv", "latex", "html")
 TABLE_FILES = {"md": "leaderboard.md", "csv": "leaderboard.csv", "latex": "leaderboard.tex"}
@@ -212,8 +212,6 @@ def write_statistics_csv(report: Report, out: Path) -> list[Path]:
                         ("performance-profiles.csv", report.profiles),
                         ("ratio-to-random.csv", report.ratios),
                         ("sample-efficiency-curves.csv", report.curves)]:  # fmt: skip
-        text_columns = frame.select_dtypes(include="object").columns
-        safe = frame.assign(**{c: frame[c].map(csv_safe) for c in text_columns})
         written.append(inside(out, name))
-        atomic_write(written[-1], safe.to_csv(index=False, float_format="%.6g").encode())
+        atomic_write(written[-1], safe_csv_text(frame).encode())
     return written

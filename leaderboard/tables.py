@@ -376,6 +376,13 @@ def csv_safe(value: object) -> object:
     return value
 
 
+def safe_csv_text(frame: pd.DataFrame) -> str:
+    """``frame`` as CSV with every text cell passed through :func:`csv_safe`."""
+    text_columns = frame.select_dtypes(include="object").columns
+    safe = frame.assign(**{c: frame[c].map(csv_safe) for c in text_columns})
+    return safe.to_csv(index=False, float_format="%.6g")
+
+
 _LATEX_SPECIAL = {
     "\\": r"\textbackslash{}",
     "&": r"\&",
@@ -435,14 +442,14 @@ def to_csv(table: pd.DataFrame, path: str | Path | None = None) -> str:
     ``path`` when given; always returns the text.
     """
     attrs = table.attrs
-    text_columns = table.select_dtypes(include="object").columns
-    safe = table.assign(**{c: table[c].map(csv_safe) for c in text_columns})
-    text = safe.assign(
-        metric=attrs["metric"],
-        confidence=attrs["confidence"],
-        bootstrap_reps=attrs["reps"],
-        bootstrap_seed=attrs["seed"],
-    ).to_csv(index=False, float_format="%.6g")
+    text = safe_csv_text(
+        table.assign(
+            metric=attrs["metric"],
+            confidence=attrs["confidence"],
+            bootstrap_reps=attrs["reps"],
+            bootstrap_seed=attrs["seed"],
+        )
+    )
     if path is not None:
         Path(path).write_text(text)
     return text

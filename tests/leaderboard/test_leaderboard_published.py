@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -82,3 +84,16 @@ def test_one_seed_is_not_enough(parkour):
 def test_unknown_table_names_what_exists():
     with pytest.raises(FileNotFoundError, match="teachmyagent-parkour"):
         load_published("nope")
+
+
+def test_the_command_writes_table_and_figure(tmp_path, capsys):
+    from teachbench.harness.cli import main
+
+    records = Path(__file__).resolve().parents[2] / "results/baselines/teachmyagent/surrogate"
+    out = tmp_path / "compare"
+    cell = records / "upper-baseline" / "low" / "random"
+    assert main(["compare", "--published", NAME, "--results", str(cell), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "| Random | walker | -- |" in printed  # surrogate records hold no Parkour run
+    assert (out / f"{NAME}.csv").read_text().count(TOO_FEW) == 32
+    assert (out / f"{NAME}.png").stat().st_size > 10_000
