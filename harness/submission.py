@@ -38,8 +38,9 @@ SUBMISSIONS = Path("results/submissions")
 MANIFEST = "manifest.json"
 VERIFICATION = "verification.json"
 RECORDS = "records"
-NOT_REPRODUCED = ("timings", "provenance", "digest", "trace")
-"""Record fields a faithful re-run may change: when and where it ran, and file locations."""
+NOT_REPRODUCED = ("timings", "provenance", "digest", "signature", "trace")
+"""Record fields a faithful re-run may change: when and where it ran (and so the digest and its
+signature), and file locations."""
 DRL_INTERVAL = (2.5, 97.5)
 """On DRL tiers a re-run agrees when its score lies in this percentile range of the submitted
 seeds' scores of its cell (the submitted 95% interval of one run's score)."""

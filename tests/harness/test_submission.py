@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 from teachbench.harness.cli import main
-from teachbench.harness.records import mastered_curve, seal
+from teachbench.harness.records import mastered_curve
 from teachbench.harness.submission import MANIFEST, VERIFICATION, drl_agrees, verify
+from teachbench_forgery import forged_bytes
 
 PACKAGE = "teachbench_submitted_teacher"
 SOURCE = '''
@@ -99,7 +100,7 @@ def test_tampered_record_fails_verification_naming_the_run(bundle, tmp_path, cap
     doc["evaluations"][-1]["returns"] = [300.0] * len(doc["evaluations"][-1]["returns"])
     curve = mastered_curve(doc)
     doc["final_mastered"], doc["auc"] = curve[-1], sum(curve) / len(curve)
-    path.write_text(json.dumps(seal({k: v for k, v in doc.items() if k != "digest"})))
+    path.write_bytes(forged_bytes(doc))
     try:
         result = verify("corner", rerun=2, root=bundle.parent, entropy=7)
         assert not result.passed

@@ -3,15 +3,15 @@ every format escapes what it prints, and a bad result set is a one-line message.
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pytest
 from teachbench.harness.cli import main
-from teachbench.harness.records import RecordError, seal
+from teachbench.harness.records import RecordError
 from teachbench.leaderboard.publish import inside, publish
 from teachbench.leaderboard.tables import csv_safe, leaderboard_table, to_csv, to_latex, to_markdown
+from teachbench_forgery import forge
 
 CAMPAIGN = Path(__file__).resolve().parents[2] / "results" / "baselines"
 CELL = "teachmyagent/surrogate/mostly-unfeasible/none"
@@ -23,18 +23,11 @@ def _copy_cell(dest: Path, teachers=("random", "alp-gmm")) -> Path:
     return dest
 
 
-def _forge(path: Path, edit) -> None:
-    """Rewrite a record with ``edit`` applied and its digest recomputed (a forged record)."""
-    doc = json.loads(path.read_text())
-    edit(doc)
-    path.write_text(json.dumps(seal({k: v for k, v in doc.items() if k != "digest"})))
-
-
 def test_a_suite_that_is_a_path_writes_nothing_outside_out(tmp_path):
     records = _copy_cell(tmp_path / "records")
     target = tmp_path / "elsewhere"
     forged = records / CELL / "random" / "seed-0.json"
-    _forge(forged, lambda d: d["protocol"].update(suite=str(target)))
+    forge(forged, lambda d: d["protocol"].update(suite=str(target)))
     with pytest.raises(RecordError, match=r"seed-0\.json") as err:
         publish(records, tmp_path / "out", reps=20)
     assert "slug" in str(err.value) or "suite" in str(err.value)
@@ -45,7 +38,7 @@ def test_a_suite_that_is_a_path_writes_nothing_outside_out(tmp_path):
 def test_a_teacher_name_with_a_newline_is_refused_naming_the_file(tmp_path):
     records = _copy_cell(tmp_path / "records")
     forged = records / CELL / "alp-gmm" / "seed-3.json"
-    _forge(forged, lambda d: d["teacher"].update(key="alp\n# Injected heading"))
+    forge(forged, lambda d: d["teacher"].update(key="alp\n# Injected heading"))
     with pytest.raises(RecordError, match=r"alp-gmm/seed-3\.json"):
         publish(records, tmp_path / "out", reps=20)
 
