@@ -23,6 +23,7 @@ from teachbench.harness.runspec import resolve_suite
 from teachbench.harness.seeding import parse_seeds
 from teachbench.harness.signing import SigningKeyError
 from teachbench.harness.storage import StorageError, check_writable
+from teachbench.harness.submission import add_commands as add_submission_commands
 from teachbench.harness.vocabulary import Level, Status, Tier
 
 TIER_TIMEOUT_S = {"surrogate": 600.0, "smoke": 3600.0, "full": None}
@@ -145,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
         "results/runs to rank your runs beside the committed baselines (default: results/runs)",
     )
     board.add_argument("--out", type=Path, default=Path("results/leaderboard"))
-    board.add_argument("--format", choices=["md", "csv", "latex"], action="append")
+    board.add_argument("--format", choices=["md", "csv", "latex", "html"], action="append")
     board.add_argument("--reps", type=_positive_int, default=2000, help="bootstrap resamples")
     board.add_argument("--skip-invalid", action="store_true", help="warn on bad records")
 
@@ -163,6 +164,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("teacher", help="registered name or package.module:Class")
     check.add_argument("--hp", type=_hyperparameter, action="append", default=[], metavar="K=V")
     check.add_argument("--timeout", type=_timeout, default=300.0, help="seconds per probe")
+    add_submission_commands(commands, _seeds)
+    from teachbench.leaderboard.commands import add_commands as add_leaderboard_commands
+
+    add_leaderboard_commands(commands)
     return parser
 
 
@@ -178,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "show": cmd_show,
     }
     try:
-        return handlers[args.command](args)
+        return args.handler(args) if "handler" in args else handlers[args.command](args)
     except Interrupted:
         print("interrupted; run the same command to resume", file=sys.stderr)
         return 130
@@ -274,17 +279,24 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_leaderboard(args: argparse.Namespace) -> int:
-    from teachbench.leaderboard.publish import publish
+    from teachbench.leaderboard.publish import Timer, publish
 
     folders = (
         args.results if isinstance(args.results, Path) else args.results or [Path("results/runs")]
     )
+    timer = Timer()
     written, markdown = publish(
-        folders, args.out, formats=args.format, reps=args.reps, skip_invalid=args.skip_invalid
+        folders,
+        args.out,
+        formats=args.format,
+        reps=args.reps,
+        skip_invalid=args.skip_invalid,
+        timer=timer,
     )
     print(markdown)
     for path in written:
         print(f"wrote {path}", file=sys.stderr)
+    print(f"teachbench: leaderboard in {timer.summary()}", file=sys.stderr)
     return 0
 
 

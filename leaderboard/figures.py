@@ -18,8 +18,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import EngFormatter
-from teachbench.leaderboard.stats import derive_seed, iqm_curve
-from teachbench.leaderboard.tables import AGGREGATE, LEVEL_ORDER, validate_runs
+from teachbench.leaderboard.tables import AGGREGATE, LEVEL_ORDER
 
 FIGURE_WIDTHS = {1: 3.3, 2: 7.0}
 """Figure width in inches for a one- and a two-column paper layout."""
@@ -83,27 +82,43 @@ def teacher_colour(name: str) -> str:
     return OTHER_COLOURS[int.from_bytes(digest[:4], "little") % len(OTHER_COLOURS)]
 
 
-def _new_figure(columns: int, n_panels: int, panel_height: float) -> tuple[Figure, np.ndarray]:
+def new_figure(
+    columns: int,
+    n_panels: int,
+    panel_height: float,
+    sharey: bool = True,
+    polar: bool = False,
+    max_cols: int = 4,
+    max_cols_one: int = 2,
+) -> tuple[Figure, np.ndarray]:
+    """A constrained-layout figure of ``n_panels`` at paper width; spare grid cells are removed.
+
+    A one-column figure has at most ``max_cols_one`` panels per row, a two-column one
+    ``max_cols``.
+    """
     if columns not in FIGURE_WIDTHS:
         raise ValueError(f"columns must be 1 or 2 (paper columns), got {columns}")
-    ncols = min(n_panels, 4 if columns == 2 else 2)
+    ncols = min(n_panels, max_cols if columns == 2 else max_cols_one)
     nrows = math.ceil(n_panels / ncols)
     fig = Figure(figsize=(FIGURE_WIDTHS[columns], nrows * panel_height + 0.5), layout="constrained")
     FigureCanvasAgg(fig)
-    axes = fig.subplots(nrows, ncols, squeeze=False, sharey=True)
+    extra = {"subplot_kw": {"projection": "polar"}} if polar else {"sharey": sharey}
+    axes = fig.subplots(nrows, ncols, squeeze=False, **extra)
     for ax in axes.flat[n_panels:]:
-        ax.set_axis_off()
+        fig.delaxes(ax)  # no empty panels
     return fig, axes
 
 
-def _one_protocol(frame: pd.DataFrame) -> None:
+def one_protocol(frame: pd.DataFrame) -> None:
+    """Refuse a frame mixing suites or tiers: one figure shows one protocol's results."""
     pairs = frame[["suite", "tier"]].drop_duplicates()
     if len(pairs) != 1:
         found = [f"{s}/{t}" for s, t in pairs.itertuples(index=False)]
         raise ValueError(f"a figure shows one suite and tier; filter first (found {found})")
 
 
-def _levels(values: pd.Series) -> list[str]:
+def levels_of(values: pd.Series) -> list[str]:
+    """The expert-knowledge levels present, in the vocabulary's order."""
     present = set(values)
     return [v for v in LEVEL_ORDER if v in present] + sorted(present - set(LEVEL_ORDER))
 
@@ -115,10 +130,10 @@ def interval_figure(table: pd.DataFrame, columns: int = 2) -> Figure:
     aggregate IQM, best on top. Several expert-knowledge levels share a panel, told apart by
     marker and a small vertical offset.
     """
-    _one_protocol(table)
+    one_protocol(table)
     challenges = sorted(table.loc[~table["is_aggregate"], "challenge"].unique())
     panels = [(c, False) for c in challenges] + [(AGGREGATE, True)]
-    levels = _levels(table["level"])
+    levels = levels_of(table["level"])
     agg = table[table["is_aggregate"]].groupby("teacher")["iqm"].mean().fillna(-1.0)
     teachers = sorted(agg.index, key=lambda t: (-agg[t], t))
     offsets = np.linspace(-0.2, 0.2, len(levels)) if len(levels) > 1 else [0.0]
@@ -126,7 +141,7 @@ def interval_figure(table: pd.DataFrame, columns: int = 2) -> Figure:
     label = AXIS_LABELS.get(metric, f"{metric} (IQM)")
     with matplotlib.rc_context(PAPER_STYLE):
         height = 0.35 + 0.16 * len(teachers) * (1 + 0.3 * (len(levels) - 1))
-        fig, axes = _new_figure(columns, len(panels), height)
+        fig, axes = new_figure(columns, len(panels), height)
         for ax, (challenge, is_agg) in zip(axes.flat, panels, strict=False):
             rows = table[(table["challenge"] == challenge) & (table["is_aggregate"] == is_agg)]
             for _, r in rows[rows["n_runs"] > 0].iterrows():
@@ -176,53 +191,42 @@ def interval_figure(table: pd.DataFrame, columns: int = 2) -> Figure:
     return fig
 
 
-def curves_figure(frame: pd.DataFrame, columns: int = 2, reps: int = 1000, seed: int = 0) -> Figure:
-    """%-mastered test tasks against env steps: IQM over ok runs with a pointwise bootstrap band.
+def curves_figure(curves: pd.DataFrame, columns: int = 2) -> Figure:
+    """Sample-efficiency curves: %-mastered test tasks (IQM over runs) against env steps.
 
-    One panel per challenge (per challenge and level when the frame holds several levels), one
-    line per teacher. All runs of a teacher in a panel must share their evaluation steps.
+    ``curves`` is :func:`teachbench.leaderboard.report.curves_table`. One panel per challenge
+    (per challenge and level when several levels are present), one line and pointwise 95%
+    bootstrap band per teacher.
     """
-    validate_runs(frame)
-    missing = [c for c in ("curve_steps", "curve_mastered") if c not in frame.columns]
-    if missing:
-        raise ValueError(f"run frame lacks curve columns {missing}")
-    _one_protocol(frame)
-    ok = frame[frame["status"] == "ok"]
-    levels = _levels(ok["level"])
-    panels = [
-        (challenge, level)
-        for level in levels
-        for challenge in sorted(ok.loc[ok["level"] == level, "challenge"].unique())
-    ]
+    if curves.empty:
+        raise ValueError("no ok runs to draw sample-efficiency curves from")
+    one_protocol(curves)
+    levels = levels_of(curves["level"])
+    challenges = sorted(curves["challenge"].unique())
+    present = set(curves[["challenge", "level"]].itertuples(index=False, name=None))
+    # A challenge per row and a level per column when every pair is there, else in reading order.
+    panels = [(c, v) for c in challenges for v in levels if (c, v) in present]
+    grid = len(panels) == len(challenges) * len(levels)
+    top = min(100.0, 10 * math.ceil((curves["high"].max() + 5) / 10))
     with matplotlib.rc_context(PAPER_STYLE):
-        fig, axes = _new_figure(columns, len(panels), 1.5)
+        fig, axes = new_figure(columns, len(panels), 1.2,
+                               max_cols=len(levels) if grid else 4)  # fmt: skip
         seen: dict[str, Line2D] = {}
         for ax, (challenge, level) in zip(axes.flat, panels, strict=False):
-            cell = ok[(ok["challenge"] == challenge) & (ok["level"] == level)]
-            for teacher, runs in cell.groupby("teacher", sort=True):
-                steps = np.asarray(runs["curve_steps"].iloc[0], dtype=float)
-                if any(not np.array_equal(s, steps) for s in runs["curve_steps"]):
-                    raise ValueError(
-                        f"{teacher} on {challenge} (level {level}): runs evaluate at different "
-                        "steps; curves of one protocol must share the evaluation schedule"
-                    )
-                curves = np.vstack([np.asarray(c, dtype=float) for c in runs["curve_mastered"]])
-                point, low, high = iqm_curve(
-                    curves,
-                    reps=reps,
-                    seed=derive_seed(seed, challenge, level, teacher),
-                    name=f"{teacher} on {challenge} (level {level})",
-                )
+            cell = curves[(curves["challenge"] == challenge) & (curves["level"] == level)]
+            for teacher, curve in cell.groupby("teacher", sort=True):
                 colour = teacher_colour(teacher)
-                (line,) = ax.plot(steps, point, color=colour, lw=1.2, label=teacher)
-                ax.fill_between(steps, low, high, color=colour, alpha=0.2, lw=0)
+                (line,) = ax.plot(curve["step"], curve["point"], color=colour, lw=1.0,
+                                  label=teacher)  # fmt: skip
+                ax.fill_between(curve["step"], curve["low"], curve["high"], color=colour,
+                                alpha=0.2, lw=0)  # fmt: skip
                 seen.setdefault(teacher, line)
             ax.set_title(challenge if len(levels) == 1 else f"{challenge} (EK {level})")
             ax.xaxis.set_major_formatter(EngFormatter(sep=""))
-            ax.set_ylim(0, 100)
+            ax.set_ylim(0, top)
             ax.grid(lw=0.4, alpha=0.4)
         for ax in axes[:, 0]:
-            ax.set_ylabel("% mastered test tasks (IQM)")
+            ax.set_ylabel("% mastered (IQM)")
         fig.supxlabel("environment steps")
         names = sorted(seen)
         fig.legend(
@@ -246,6 +250,7 @@ def save_figure(fig: Figure, out_stem: str | Path, dpi: int = 300) -> list[Path]
     stem.parent.mkdir(parents=True, exist_ok=True)
     png, pdf = stem.parent / f"{stem.name}.png", stem.parent / f"{stem.name}.pdf"
     fig.savefig(png, dpi=dpi)
+    fig.set_layout_engine("none")  # laid out once for the PNG; the PDF reuses it (same page)
     fig.savefig(pdf, metadata={"CreationDate": None})
     return [png, pdf]
 
@@ -255,15 +260,3 @@ def plot_interval_estimates(
 ) -> list[Path]:
     """Render :func:`interval_figure` to PNG and PDF; return the written paths."""
     return save_figure(interval_figure(table, columns), out_stem, dpi)
-
-
-def plot_curves(
-    frame: pd.DataFrame,
-    out_stem: str | Path,
-    columns: int = 2,
-    reps: int = 1000,
-    seed: int = 0,
-    dpi: int = 300,
-) -> list[Path]:
-    """Render :func:`curves_figure` of a run frame to PNG and PDF; return the written paths."""
-    return save_figure(curves_figure(frame, columns, reps, seed), out_stem, dpi)

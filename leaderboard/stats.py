@@ -2,28 +2,23 @@
 
 Scores are percentages (0-100) of test tasks mastered, arranged as ``scores[n_runs, n_tasks]``
 per teacher (a "task" here is a challenge; one cell of the leaderboard has one task).
-Confidence intervals come from rliable's stratified bootstrap over runs.
-
-rliable 1.2 accepts a ``random_state`` argument but draws its resamples from numpy's *global*
-RNG, so the only way to make its intervals reproducible is to seed that global RNG. The project
-otherwise never touches global randomness; :func:`seeded_global_rng` confines the exception to
-the bootstrap call and restores the caller's global state afterwards.
+Confidence intervals come from rliable's stratified bootstrap over runs, computed by
+:mod:`teachbench.leaderboard.bootstrap` (rliable's resampling indices and metrics, vectorised
+over resamples), so a seed gives rliable's own intervals without touching numpy's global RNG.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import scipy.stats
 from numpy.typing import ArrayLike
-from rliable import library as rly
-from rliable import metrics
+from teachbench.leaderboard import bootstrap
 
 SCORE_MAX = 100.0
 """Upper end of the score scale; also the optimality-gap threshold (a perfect teacher)."""
@@ -43,22 +38,6 @@ class Estimate:
     high: float
     n_runs: int
     note: str = ""
-
-
-@contextmanager
-def seeded_global_rng(seed: int) -> Iterator[None]:
-    """Seed numpy's global RNG for the duration of the block, then restore the previous state.
-
-    Needed because rliable's bootstrap ignores ``random_state`` and calls ``np.random.choice``.
-    Restoring the state keeps the exception invisible to any other code that might (wrongly)
-    rely on the global RNG.
-    """
-    saved = np.random.get_state()  # noqa: NPY002 - rliable reads the global RNG, see docstring
-    np.random.seed(seed)  # noqa: NPY002
-    try:
-        yield
-    finally:
-        np.random.set_state(saved)  # noqa: NPY002
 
 
 def derive_seed(seed: int, *key: str) -> int:
@@ -92,25 +71,16 @@ def as_score_matrix(name: str, scores: ArrayLike) -> np.ndarray:
 
 
 def _all_metrics(scores: np.ndarray) -> np.ndarray:
-    return np.array(
+    """IQM, mean, median and optimality gap (in :data:`METRICS` order) on the last axis."""
+    return np.stack(
         [
-            metrics.aggregate_iqm(scores),
-            metrics.aggregate_mean(scores),
-            metrics.aggregate_median(scores),
-            metrics.aggregate_optimality_gap(scores, gamma=SCORE_MAX),
-        ]
+            bootstrap.iqm(scores),
+            bootstrap.mean(scores),
+            bootstrap.median(scores),
+            bootstrap.optimality_gap(scores, SCORE_MAX),
+        ],
+        axis=-1,
     )
-
-
-def _bootstrap(
-    key: str, data: np.ndarray | list[np.ndarray], func: Callable, reps: int, seed: int, ci: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Run rliable's stratified bootstrap for one key under a seeded global RNG."""
-    with seeded_global_rng(seed):
-        points, intervals = rly.get_interval_estimates(
-            {key: data}, func, reps=reps, confidence_interval_size=ci
-        )
-    return np.atleast_1d(points[key]), np.asarray(intervals[key])
 
 
 def interval_estimates(
@@ -124,21 +94,15 @@ def interval_estimates(
     result: dict[str, dict[str, Estimate]] = {}
     for teacher, raw in scores.items():
         matrix = as_score_matrix(teacher, raw)
-        point, interval = _bootstrap(
-            teacher, matrix, _all_metrics, reps, derive_seed(seed, teacher), confidence
+        point, low, high = bootstrap.interval(
+            _all_metrics, [matrix], reps, derive_seed(seed, teacher), confidence
         )
         note = SINGLE_RUN_NOTE if matrix.shape[0] == 1 else ""
         result[teacher] = {
-            name: Estimate(
-                float(point[i]), float(interval[0, i]), float(interval[1, i]), len(matrix), note
-            )
+            name: Estimate(float(point[i]), float(low[i]), float(high[i]), len(matrix), note)
             for i, name in enumerate(METRICS)
         }
     return result
-
-
-def _poi(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    return np.array([metrics.probability_of_improvement(x, y)])
 
 
 def probability_of_improvement(
@@ -156,10 +120,7 @@ def probability_of_improvement(
         mx, my = matrices[x], matrices[y]
         if mx.shape[1] != my.shape[1]:
             raise ValueError(f"{x} has {mx.shape[1]} tasks but {y} has {my.shape[1]}")
-        point, interval = _bootstrap(
-            f"{x} > {y}", [mx, my], _poi, reps, derive_seed(seed, x, y), confidence
-        )
-        p, lo, hi = float(point[0]), float(interval[0, 0]), float(interval[1, 0])
+        p, lo, hi = bootstrap.poi_interval(mx, my, reps, derive_seed(seed, x, y), confidence)
         note = SINGLE_RUN_NOTE if len(mx) == 1 and len(my) == 1 else ""
         rows.append((x, y, p, lo, hi, len(mx), len(my), note))
         rows.append((y, x, 1 - p, 1 - hi, 1 - lo, len(my), len(mx), note))
@@ -182,10 +143,7 @@ def iqm_curve(
     curves of different teachers from sharing resamples. ``name`` labels errors.
     """
     matrix = as_score_matrix(name, curves)
-    point, interval = _bootstrap(
-        name, matrix, lambda x: scipy.stats.trim_mean(x, 0.25, axis=0), reps, seed, confidence
-    )
-    return point, interval[0], interval[1]
+    return bootstrap.interval(bootstrap.iqm_per_task, [matrix], reps, seed, confidence)
 
 
 def _one_task(name: str, raw: ArrayLike) -> np.ndarray:
@@ -243,3 +201,35 @@ def welch_ratio_to_baseline(
         "note",
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+PROFILE_TAUS = np.linspace(0.0, SCORE_MAX, 101)
+"""Thresholds of a performance profile: every whole percent of test tasks mastered."""
+
+
+def performance_profiles(
+    scores: Mapping[str, ArrayLike],
+    taus: ArrayLike = PROFILE_TAUS,
+    reps: int = 2000,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """rliable's score distributions: the fraction of runs x tasks above each threshold, with CIs.
+
+    A teacher's curve lying above another's at every threshold is a stronger claim than any one
+    aggregate. Columns: ``teacher, tau, point, low, high``.
+    """
+    taus = np.asarray(taus, dtype=float)
+    parts = []
+    for teacher, raw in scores.items():
+        matrix = as_score_matrix(teacher, raw)
+        point, low, high = bootstrap.interval(
+            lambda s: bootstrap.score_distribution(s, taus),
+            [matrix],
+            reps,
+            derive_seed(seed, "profile", teacher),
+            confidence,
+        )
+        parts.append(pd.DataFrame({"teacher": teacher, "tau": taus, "point": point,
+                                   "low": low, "high": high}))  # fmt: skip
+    return pd.concat(parts, ignore_index=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from teachbench.harness.vocabulary import Level, Status
-from teachbench.leaderboard.stats import interval_estimates, welch_ratio_to_baseline
+from teachbench.leaderboard.stats import METRICS, interval_estimates, welch_ratio_to_baseline
 
 REQUIRED_COLUMNS = (
     "suite",
@@ -52,10 +52,7 @@ TABLE_COLUMNS = [
     "n_failed",
     "n_not_applicable",
     "n_challenges",
-    "iqm",
-    "iqm_low",
-    "iqm_high",
-    "mean",
+    *(f"{m}{part}" for m in METRICS for part in ("", "_low", "_high")),
     "notes",
 ]
 
@@ -163,16 +160,15 @@ def _row(spec: Spec, block: dict, reps: int, seed: int, confidence: float) -> di
         "n_runs": 0 if scores is None else len(scores),
         "n_failed": int(counts.get(Status.FAILED, 0)),
         "n_not_applicable": int(counts.get(Status.NOT_APPLICABLE, 0)),
-        "iqm": math.nan,
-        "iqm_low": math.nan,
-        "iqm_high": math.nan,
-        "mean": math.nan,
+        **{f"{m}{part}": math.nan for m in METRICS for part in ("", "_low", "_high")},
     }
     if scores is not None:
         name = "/".join(str(row[c]) for c in ["suite", "tier", "challenge", "level", "teacher"])
         est = interval_estimates({name: scores}, reps=reps, seed=seed, confidence=confidence)
+        for metric, value in est[name].items():
+            row.update({metric: value.point, f"{metric}_low": value.low,
+                        f"{metric}_high": value.high})  # fmt: skip
         iqm = est[name]["iqm"]
-        row.update(iqm=iqm.point, iqm_low=iqm.low, iqm_high=iqm.high, mean=est[name]["mean"].point)
         notes = [*notes, iqm.note] if iqm.note else notes
     row["notes"] = "; ".join(notes)
     return row
@@ -328,11 +324,11 @@ def to_markdown(table: pd.DataFrame) -> str:
         )
         out += [f"### {key[0]} / {key[1]} / expert knowledge: {key[2]}", ""]
         header = ["Teacher", *columns, "Runs ok/failed/n.a."]
-        out.append("| " + " | ".join(_md_escape(h) for h in header) + " |")
+        out.append("| " + " | ".join(md_escape(h) for h in header) + " |")
         out.append("|" + "|".join(["---"] + [":---:"] * (len(header) - 1)) + "|")
         for t in teachers:
             cells = [grid[t].get(c, "--") for c in columns]
-            out.append("| " + " | ".join([_md_escape(t), *cells, _run_counts(rows, t)]) + " |")
+            out.append("| " + " | ".join([md_escape(t), *cells, _run_counts(rows, t)]) + " |")
         notes = _grouped_notes(rows)
         if notes:
             out += ["", *notes]
@@ -350,13 +346,41 @@ def _grouped_notes(rows: pd.DataFrame) -> list[str]:
     for _, r in shown.iterrows():
         columns.setdefault((r["teacher"], r["notes"]), []).append(r["challenge"])
     return [
-        f"- {_md_escape(teacher)} ({', '.join(where)}): {note}"
+        f"- {md_escape(teacher)} ({', '.join(where)}): {note}"
         for (teacher, note), where in columns.items()
     ]
 
 
-def _md_escape(text: str) -> str:
-    return str(text).replace("|", "\\|")
+_MD_SPECIAL = set("\\`*[]<>#|~")
+"""Markdown that could format, link, open HTML or split a cell. ``_`` inside a word (as in
+slugs) formats nothing, so names stay readable."""
+
+
+def md_escape(text: object) -> str:
+    """Text safe inside a Markdown table cell: one line, markup characters backslash-escaped.
+
+    Names come from records, which are untrusted: a newline would end the row (and could start
+    a heading), a ``|`` would split a cell, ``<`` would open HTML.
+    """
+    line = " ".join(str(text).split())
+    return "".join(f"\\{ch}" if ch in _MD_SPECIAL else ch for ch in line)
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> object:
+    """A CSV cell a spreadsheet will not run: text starting like a formula gets a leading '."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_csv_text(frame: pd.DataFrame) -> str:
+    """``frame`` as CSV with every text cell passed through :func:`csv_safe`."""
+    text_columns = frame.select_dtypes(include="object").columns
+    safe = frame.assign(**{c: frame[c].map(csv_safe) for c in text_columns})
+    return safe.to_csv(index=False, float_format="%.6g")
 
 
 _LATEX_SPECIAL = {
@@ -374,7 +398,8 @@ _LATEX_SPECIAL = {
 
 
 def _tex(text: str) -> str:
-    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
+    """LaTeX-safe text on one line (a newline in a name must not end a table row)."""
+    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in " ".join(str(text).split()))
 
 
 def to_latex(table: pd.DataFrame) -> str:
@@ -417,12 +442,14 @@ def to_csv(table: pd.DataFrame, path: str | Path | None = None) -> str:
     ``path`` when given; always returns the text.
     """
     attrs = table.attrs
-    text = table.assign(
-        metric=attrs["metric"],
-        confidence=attrs["confidence"],
-        bootstrap_reps=attrs["reps"],
-        bootstrap_seed=attrs["seed"],
-    ).to_csv(index=False, float_format="%.6g")
+    text = safe_csv_text(
+        table.assign(
+            metric=attrs["metric"],
+            confidence=attrs["confidence"],
+            bootstrap_reps=attrs["reps"],
+            bootstrap_seed=attrs["seed"],
+        )
+    )
     if path is not None:
         Path(path).write_text(text)
     return text
