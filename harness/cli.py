@@ -215,7 +215,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def execute_plan(
     args: argparse.Namespace,
-    teachers: Sequence[str],
+    teachers: dict[str, Any],
     levels: list[str] | None,
     challenges: list[str] | None,
     seeds: tuple[int, ...] | None,
@@ -223,7 +223,7 @@ def execute_plan(
     """Plan, skip what is done, run the rest in one pool; return the number of failed runs."""
     check_writable(args.results)
     todo = []
-    for teacher in teachers:
+    for teacher, info in teachers.items():
         plan = plan_runs(
             suite_name=getattr(args, "suite", "teachmyagent"),
             tier=getattr(args, "tier", "surrogate"),
@@ -234,6 +234,7 @@ def execute_plan(
             seeds=seeds,
             hyperparameters=dict(getattr(args, "hp", [])),
             trace=not getattr(args, "no_trace", False),
+            teacher_info=info,
         )
         for path, why in plan.set_aside:
             print(f"teachbench: kept {path} aside ({_one_line(Exception(why))})", file=sys.stderr)
@@ -288,9 +289,8 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
 
 
 def cmd_quickstart(args: argparse.Namespace) -> int:
-    failed = execute_plan(
-        args, QUICKSTART_TEACHERS, ["none"], list(QUICKSTART_CHALLENGES), args.seeds
-    )
+    teachers = usable_teachers(list(QUICKSTART_TEACHERS), {}, _warn)
+    failed = execute_plan(args, teachers, ["none"], list(QUICKSTART_CHALLENGES), args.seeds)
     args.format, args.reps, args.skip_invalid = None, 2000, False
     cmd_leaderboard(args)
     return 1 if failed else 0

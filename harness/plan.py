@@ -7,15 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from teachbench.harness import registry
 from teachbench.harness.challenge import Suite
 from teachbench.harness.records import RecordError, read_record
-from teachbench.harness.runspec import (
-    RunSpec,
-    code_version,
-    resolve_student,
-    resolve_suite,
-    resolve_teacher,
-)
+from teachbench.harness.runspec import RunSpec, resolve_suite
+from teachbench.harness.supervisor import TeacherInfo, inspect_teacher
 
 
 @dataclass
@@ -37,10 +33,15 @@ def plan_runs(
     seeds: tuple[int, ...] | None = None,
     hyperparameters: dict[str, Any] | None = None,
     trace: bool = True,
+    teacher_info: TeacherInfo | None = None,
 ) -> Plan:
-    """Expand a command into runs; resolve every name first so typos fail before any work."""
-    resolved = resolve_teacher(teacher)
-    current = {"entry_point": resolved.entry_point, "code_version": code_version(resolved.obj)}
+    """Expand a command into runs; resolve every name first so typos fail before any work.
+
+    The teacher is loaded in a sandboxed child (``inspect_teacher``) unless the caller
+    already did and passes ``teacher_info``; this process never imports submitted code.
+    """
+    info = teacher_info or inspect_teacher(teacher, dict(hyperparameters or {}))
+    current = {"entry_point": info.entry_point, "code_version": info.code_version}
     suite: Suite = resolve_suite(suite_name)
     chosen = (
         [suite.challenge(tier, name) for name in challenges]
@@ -48,7 +49,8 @@ def plan_runs(
         else list(suite.challenges(tier))
     )
     for challenge in chosen:
-        resolve_student(challenge.student)
+        if ":" not in challenge.student:
+            registry.registered_targets(registry.STUDENTS, challenge.student)
     plan = Plan()
     for challenge in chosen:
         protocol_hash = suite.protocol_hash(tier, challenge)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import textwrap
 from pathlib import Path
 
@@ -136,6 +137,7 @@ def test_a_record_of_other_teacher_code_is_superseded_and_re_run(
     code, _, err = run(argv, capsys)
     assert code == 0 and "another teacher code version" in err and "1 run(s) to do" in err
     assert len(list(results.rglob("seed-0.json.superseded-*"))) == 1, "the old record is kept"
+    assert "edited_teacher" not in sys.modules, "submitted code is imported in children only"
 
 
 # --- item 6: the reader ------------------------------------------------------------------------
