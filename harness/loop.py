@@ -144,6 +144,11 @@ def persist(spec: RunSpec, output: RunOutput) -> dict[str, Any]:
         except StorageError as exc:
             doc["trace"] = None
             doc["provenance"] = {**doc["provenance"], "trace_error": str(exc)}
+            warnings.warn(
+                f"{spec.label()}: the trace was not written ({exc}); its record is kept "
+                "without a trace",
+                stacklevel=2,
+            )
     record = write_with_retry(lambda: write_record(spec.record_file, doc), spec.record_file)
     shutil.rmtree(scratch_dir(spec.record_file), ignore_errors=True)
     return record
