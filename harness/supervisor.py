@@ -46,6 +46,7 @@ from typing import Any
 import numpy as np
 from teachbench.harness import sandbox, signing
 from teachbench.harness.arguments import ArgumentProblem, check_hyperparameters
+from teachbench.harness.challenge import canonical_json
 from teachbench.harness.loop import (
     EPISODE,
     PHASE,
@@ -58,7 +59,13 @@ from teachbench.harness.loop import (
 )
 from teachbench.harness.records import RecordError
 from teachbench.harness.registry import RegistryError
-from teachbench.harness.runspec import RunSpec, code_version, name_key, resolve_teacher
+from teachbench.harness.runspec import (
+    RunSpec,
+    code_version,
+    name_key,
+    resolve_suite,
+    resolve_teacher,
+)
 from teachbench.harness.storage import load_state, save_state
 from teachbench.harness.vocabulary import Status
 
@@ -246,13 +253,25 @@ def _finish(attempt: Attempt) -> RunResult:
 
 
 def _read_result(path: Path, spec: RunSpec) -> RunOutput:
+    """The child's result, as data; refused unless it is a result of exactly this run."""
     saved = load_state(path)
     doc, trace = saved["doc"], saved["trace"]
-    expected = {"challenge": spec.challenge, "level": spec.level, "seed": spec.seed}
-    claimed = {k: doc.get(k) for k in expected}
-    key = doc.get("teacher", {}).get("key")
-    if claimed != expected or key != spec.teacher_key:
-        raise ValueError(f"it names another run ({claimed}, teacher {key!r})")
+    suite = resolve_suite(spec.suite)
+    protocol = suite.protocol_hash(spec.tier, suite.challenge(spec.tier, spec.challenge))
+    expected = {"challenge": spec.challenge, "level": spec.level, "seed": spec.seed,
+                "protocol": protocol, "key": spec.teacher_key,
+                "hyperparameters": json.loads(canonical_json(spec.hyperparameters))}  # fmt: skip
+    claimed = {
+        "challenge": doc.get("challenge"),
+        "level": doc.get("level"),
+        "seed": doc.get("seed"),
+        "protocol": doc.get("protocol", {}).get("hash"),
+        "key": doc.get("teacher", {}).get("key"),
+        "hyperparameters": doc.get("teacher", {}).get("hyperparameters"),
+    }
+    wrong = sorted(k for k in expected if claimed[k] != expected[k])
+    if wrong:
+        raise ValueError(f"it names another run (its {', '.join(wrong)} differ)")
     if trace is not None:
         if set(trace) != {"tasks", "returns", "lengths"} or not all(
             isinstance(a, np.ndarray) and a.dtype.kind in "fiu" for a in trace.values()

@@ -248,3 +248,13 @@ def test_runs_die_with_a_killed_parent(tmp_path: Path) -> None:
     while any(_alive(p) for p in runs) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(p) for p in runs)
+
+
+def test_a_forged_result_is_refused_by_the_parent(results: Path) -> None:
+    """The parent validates what the child returns: a result naming another run is not recorded."""
+    spec = _spec(results, f"{HOSTILE}:ForgedResultTeacher")
+    assert _run([spec]) == {"ForgedResultTeacher0": "failed"}
+    error = read_record(spec.record_file)["error"]
+    assert "the run returned an unusable result (it names another run" in error["message"]
+    assert "seed" in error["message"]
+    assert [p.name for p in iter_record_files(results)] == ["seed-0.json"]
