@@ -238,9 +238,10 @@ def execute_plan(
         )
         for path, why in plan.set_aside:
             print(f"teachbench: kept {path} aside ({_one_line(Exception(why))})", file=sys.stderr)
+        unverified = f" ({len(plan.unverified)} unverified)" if plan.unverified else ""
         print(
             f"{teacher}: {len(plan.todo)} run(s) to do, {len(plan.done)} already recorded "
-            f"in {args.results}",
+            f"in {args.results}{unverified}",
             file=sys.stderr,
         )
         todo.extend(plan.todo)

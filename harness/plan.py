@@ -9,9 +9,10 @@ from typing import Any
 
 from teachbench.harness import registry
 from teachbench.harness.challenge import Suite
-from teachbench.harness.records import RecordError, read_record
+from teachbench.harness.records import RecordError, load_record
 from teachbench.harness.runspec import RunSpec, resolve_suite
 from teachbench.harness.supervisor import TeacherInfo, inspect_teacher
+from teachbench.harness.vocabulary import Trust
 
 
 @dataclass
@@ -21,6 +22,8 @@ class Plan:
     todo: list[tuple[RunSpec, int]] = field(default_factory=list)
     done: list[RunSpec] = field(default_factory=list)
     set_aside: list[tuple[Path, str]] = field(default_factory=list)
+    #: Done runs whose record this machine's key does not verify (copied in, or edited).
+    unverified: list[RunSpec] = field(default_factory=list)
 
 
 def plan_runs(
@@ -91,12 +94,13 @@ def _already_done(spec: RunSpec, protocol_hash: str, current: dict[str, str], pl
     if not path.exists():
         return False
     try:
-        doc = read_record(path)
+        loaded = load_record(path)
     except RecordError as exc:
         aside = path.with_name(f"{path.name}.invalid-{time.strftime('%Y%m%dT%H%M%S')}")
         path.rename(aside)
         plan.set_aside.append((aside, str(exc)))
         return False
+    doc = loaded.doc
     if doc["protocol"]["hash"] != protocol_hash:
         # A record of another protocol version is still somebody's result: keep it.
         aside = path.with_name(f"{path.name}.superseded-{doc['protocol']['hash']}")
@@ -110,4 +114,7 @@ def _already_done(spec: RunSpec, protocol_hash: str, current: dict[str, str], pl
         path.rename(aside)
         plan.set_aside.append((aside, f"recorded with another teacher {changed}"))
         return False
-    return doc["status"] != "failed" and doc["teacher"]["hyperparameters"] == spec.hyperparameters
+    done = doc["status"] != "failed" and doc["teacher"]["hyperparameters"] == spec.hyperparameters
+    if done and loaded.trust != Trust.VERIFIED:
+        plan.unverified.append(spec)
+    return done

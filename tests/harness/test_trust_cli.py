@@ -237,3 +237,23 @@ def test_a_very_large_command_asks_first(capsys, results: Path) -> None:
     with pytest.raises(ArgumentProblem, match="nothing started"):
         confirm_size(10_000, False, lambda question: "n")
     confirm_size(10_000, False, lambda question: "y")
+
+
+def test_a_forged_record_is_marked_unverified_by_run_and_leaderboard(capsys, results: Path) -> None:
+    """Before: Random edited to 100% mastered, digest recomputed, was accepted like any record."""
+    from teachbench.leaderboard.runs import runs_frame
+
+    assert run([*small_run(results, "--seeds", "0-1"), "--teacher", "random"], capsys)[0] == 0
+    record = next(iter_record_files(results))
+    doc = json.loads(record.read_text())
+    doc["evaluations"] = [{**e, "returns": [300.0] * len(e["returns"])} for e in doc["evaluations"]]
+    doc["final_mastered"], doc["auc"] = 100.0, 100.0
+    body = msgspec.json.encode({k: v for k, v in doc.items() if k not in ("digest", "signature")})
+    digest = hashlib.sha256(body).hexdigest().encode()
+    record.write_bytes(body[:-1] + b',"digest":"' + digest + b'","signature":null}')
+
+    code, _, err = run([*small_run(results, "--seeds", "0-1"), "--teacher", "random"], capsys)
+    assert code == 0 and "0 run(s) to do, 2 already recorded" in err and "(1 unverified)" in err
+    frame = runs_frame(results).set_index("seed")
+    assert frame.loc[0, "trust"] == "unverified" and frame.loc[0, "final_mastered"] == 100.0
+    assert frame.loc[1, "trust"] == "verified"
