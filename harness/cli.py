@@ -16,7 +16,12 @@ from teachbench.harness.arguments import (
     positive_seconds,
     usable_teachers,
 )
-from teachbench.harness.executors.local import Interrupted, default_workers, run_local
+from teachbench.harness.executors.local import (
+    Interrupted,
+    default_workers,
+    run_local,
+    stop_on_signals,
+)
 from teachbench.harness.plan import plan_runs
 from teachbench.harness.records import RecordError
 from teachbench.harness.runspec import resolve_suite
@@ -177,8 +182,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "show": cmd_show,
     }
     try:
-        return handlers[args.command](args)
-    except Interrupted:
+        with stop_on_signals():
+            return handlers[args.command](args)
+    except (Interrupted, KeyboardInterrupt):
         print("interrupted; run the same command to resume", file=sys.stderr)
         return 130
     except (StorageError, SigningKeyError) as exc:

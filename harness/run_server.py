@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+import sys
 from pathlib import Path
 
 _PR_SET_PDEATHSIG = 1
@@ -41,5 +42,6 @@ def _stop_runs(signum: int, frame: object) -> None:
     os._exit(0)
 
 
-signal.signal(signal.SIGTERM, _stop_runs)
-ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+if sys.platform == "linux":
+    signal.signal(signal.SIGTERM, _stop_runs)
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)

@@ -327,8 +327,8 @@ def _result(spec: RunSpec, doc: dict[str, Any]) -> RunResult:
 def _isolate(scratch: Path, secret: Path, confine: bool) -> None:
     """First thing in a child: own process group, die with the parent, sandbox, one thread."""
     os.setpgid(0, 0)
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when runs stop
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the fork server's handler
     os.environ["TMPDIR"] = str(scratch)
