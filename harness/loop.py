@@ -154,11 +154,6 @@ def persist(spec: RunSpec, output: RunOutput) -> dict[str, Any]:
     return record
 
 
-def write_failure(spec: RunSpec, where: str, message: str) -> dict[str, Any]:
-    """Record a run that died outside the loop's reach (crash, kill, timeout)."""
-    return persist(spec, failure_output(spec, where, message))
-
-
 def failure_output(
     spec: RunSpec, where: str, message: str, teacher: dict[str, Any] | None = None
 ) -> RunOutput:
