@@ -9,9 +9,10 @@ in every kernel since 5.13 and this project's machines run ABI 7.
 
 What a confined run may do:
 - write, create and delete only inside its scratch folder (and write ``/dev/null``);
-- read everything except the signing key (and the folders on the way to it), so
-  a teacher cannot forge signatures; Landlock is an allow-list, so "all but the
-  key" is granted as every sibling of each folder on the path to the key;
+- read everything except the signing key (and the files in the folders on the way
+  to it), so a teacher cannot forge signatures; Landlock is an allow-list, so "all
+  but the key" is granted as every sibling of each folder on the path to the key
+  (folders may be listed everywhere: names are not secrets);
 - not signal or ptrace processes outside its own sandbox (the supervisor included).
 
 Where the kernel has no Landlock, ``confine`` reports why and the run goes on
@@ -141,6 +142,9 @@ def confine(scratch: Path, secret: Path) -> None:
         err = ctypes.get_errno()
         raise OSError(err, f"landlock_create_ruleset: {os.strerror(err)}")
     try:
+        # Listing folders reveals names, not contents: allowed everywhere, which also lets a
+        # confined process confine a child of its own (it must list the folders above).
+        _allow(libc, ruleset, Path("/"), READ_DIR, handled)
         for path in _readable_except(secret.resolve()):
             _allow(libc, ruleset, path, _READ, handled)
         _allow(libc, ruleset, Path("/dev/null"), READ_FILE | WRITE_FILE, handled)

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import msgspec
 import pytest
+from teachbench.harness import sandbox, signing
 from teachbench.harness.arguments import ArgumentProblem, confirm_size, usable_teachers
 from teachbench.harness.cli import main
 from teachbench.harness.records import iter_record_files
@@ -257,3 +260,40 @@ def test_a_forged_record_is_marked_unverified_by_run_and_leaderboard(capsys, res
     frame = runs_frame(results).set_index("seed")
     assert frame.loc[0, "trust"] == "unverified" and frame.loc[0, "final_mastered"] == 100.0
     assert frame.loc[1, "trust"] == "verified"
+
+
+READ_ONLY_SCRIPT = """
+import os, sys
+sys.path[:0] = {paths!r}
+from pathlib import Path
+from teachbench.harness import sandbox
+from teachbench.harness.cli import main
+# From here on, this process may write only under {writable!r}: the results folder is read-only.
+sandbox.confine(Path({writable!r}), Path({writable!r}) / "no-secret")
+sys.exit(main({argv!r}))
+"""
+
+
+@pytest.mark.skipif(
+    sandbox.unavailable_reason() is not None,
+    reason=f"needs Landlock to make a folder read-only for root: {sandbox.unavailable_reason()}",
+)
+def test_a_read_only_results_folder_is_a_storage_error_before_any_run(tmp_path: Path) -> None:
+    """Before: found only after every run had computed, as tracebacks and failed records."""
+    signing.ensure_key()
+    results, writable = tmp_path / "results", tmp_path / "writable"
+    results.mkdir()
+    writable.mkdir()
+    argv = small_run(results, "--teacher", "random")
+    tests = str(Path(__file__).resolve().parents[1])
+    script = writable / "cli.py"
+    script.write_text(READ_ONLY_SCRIPT.format(paths=[tests], writable=str(writable), argv=argv))
+    env = {**os.environ, "TMPDIR": str(writable)}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env,
+                          timeout=120)  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"teachbench: storage error: results folder {results} is not writable (Permission "
+        "denied); choose another with --results or fix its permissions"
+    ]
+    assert list(results.iterdir()) == []
