@@ -66,7 +66,7 @@ from teachbench.harness.runspec import (
     resolve_suite,
     resolve_teacher,
 )
-from teachbench.harness.storage import load_state, save_state
+from teachbench.harness.storage import StorageError, load_state, save_state
 from teachbench.harness.vocabulary import Status
 
 RESULT_FILE = "result.npz"
@@ -157,9 +157,15 @@ def start(spec: RunSpec, options: SupervisorOptions) -> Attempt:
     """Start one run in a supervised child; return at once."""
     signing.ensure_key()  # created here, before any child, never inside one
     scratch = scratch_dir(spec.record_file)
-    scratch.mkdir(parents=True, exist_ok=True)
-    for stale in (RESULT_FILE, CRASH_FILE, IDENTITY_FILE):
-        (scratch / stale).unlink(missing_ok=True)
+    try:
+        scratch.mkdir(parents=True, exist_ok=True)
+        for stale in (RESULT_FILE, CRASH_FILE, IDENTITY_FILE):
+            (scratch / stale).unlink(missing_ok=True)
+    except OSError as exc:
+        raise StorageError(
+            f"cannot prepare {scratch} for {spec.label()} ({exc.strerror or exc}); check the "
+            "results folder, then run the same command again"
+        ) from None
     context = _fork_server()
     heartbeat = context.Array("q", 3, lock=False)
     confine = _confined(options)

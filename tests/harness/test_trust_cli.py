@@ -297,3 +297,15 @@ def test_a_read_only_results_folder_is_a_storage_error_before_any_run(tmp_path: 
         "denied); choose another with --results or fix its permissions"
     ]
     assert list(results.iterdir()) == []
+
+
+def test_a_storage_failure_during_the_runs_is_reported_as_one(capsys, results: Path) -> None:
+    """Before: blamed on the run ('failed' records naming evaluation or the record's writing)."""
+    run_key = RunSpec(SUITE, "surrogate", "upper-baseline", "none", "random", 0, results)
+    teacher_folder = run_key.record_file.parent
+    teacher_folder.parent.mkdir(parents=True)
+    teacher_folder.write_text("a file where the runs' folder must go")
+    code, _, err = run([*small_run(results), "--teacher", "random"], capsys)
+    assert code == 2 and "Traceback" not in err
+    assert err.splitlines()[-1].startswith("teachbench: storage error: cannot prepare")
+    assert list(iter_record_files(results)) == []
