@@ -11,6 +11,7 @@ from teachbench.harness import registry
 from teachbench.harness.challenge import Suite
 from teachbench.harness.records import RecordError, load_record
 from teachbench.harness.runspec import RunSpec, resolve_suite
+from teachbench.harness.storage import StorageError
 from teachbench.harness.supervisor import TeacherInfo, inspect_teacher
 from teachbench.harness.vocabulary import Trust
 
@@ -96,25 +97,33 @@ def _already_done(spec: RunSpec, protocol_hash: str, current: dict[str, str], pl
     try:
         loaded = load_record(path)
     except RecordError as exc:
-        aside = path.with_name(f"{path.name}.invalid-{time.strftime('%Y%m%dT%H%M%S')}")
-        path.rename(aside)
-        plan.set_aside.append((aside, str(exc)))
+        _set_aside(path, f"invalid-{time.strftime('%Y%m%dT%H%M%S')}", str(exc), plan)
         return False
     doc = loaded.doc
     if doc["protocol"]["hash"] != protocol_hash:
         # A record of another protocol version is still somebody's result: keep it.
-        aside = path.with_name(f"{path.name}.superseded-{doc['protocol']['hash']}")
-        path.rename(aside)
-        plan.set_aside.append((aside, "recorded under another protocol version"))
+        why = "recorded under another protocol version"
+        _set_aside(path, f"superseded-{doc['protocol']['hash']}", why, plan)
         return False
     recorded = {k: doc["teacher"].get(k) for k in current}
     if recorded != current:
         changed = " and ".join(k.replace("_", " ") for k in current if recorded[k] != current[k])
-        aside = path.with_name(f"{path.name}.superseded-{time.strftime('%Y%m%dT%H%M%S')}")
-        path.rename(aside)
-        plan.set_aside.append((aside, f"recorded with another teacher {changed}"))
+        why = f"recorded with another teacher {changed}"
+        _set_aside(path, f"superseded-{time.strftime('%Y%m%dT%H%M%S')}", why, plan)
         return False
     done = doc["status"] != "failed" and doc["teacher"]["hyperparameters"] == spec.hyperparameters
     if done and loaded.trust != Trust.VERIFIED:
         plan.unverified.append(spec)
     return done
+
+
+def _set_aside(path: Path, suffix: str, why: str, plan: Plan) -> None:
+    """Rename a record out of the way (never delete it): ``seed-0.json.<suffix>``."""
+    aside = path.with_name(f"{path.name}.{suffix}")
+    try:
+        path.rename(aside)
+    except OSError as exc:
+        raise StorageError(
+            f"cannot set {path} aside ({exc.strerror}); fix the results folder's permissions"
+        ) from None
+    plan.set_aside.append((aside, why))
