@@ -339,6 +339,7 @@ def _isolate(scratch: Path, secret: Path, confine: bool) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the fork server's handler
     os.environ["TMPDIR"] = str(scratch)
     os.environ["JOBLIB_MULTIPROCESSING"] = "0"  # its semaphores live outside the sandbox
+    os.environ["CUDA_CACHE_PATH"] = str(scratch / "cuda-cache")  # not ~/.nv, outside it
     tempfile.tempdir = str(scratch)
     from threadpoolctl import threadpool_limits
 
@@ -361,23 +362,7 @@ def _child_main(
 ) -> None:
     """Body of the run process: isolate, compute, leave the result in scratch, exit hard."""
     try:
-        os.setpgid(0, 0)
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when runs stop
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the fork server's handler
-        os.environ["TMPDIR"] = str(scratch)
-        os.environ["JOBLIB_MULTIPROCESSING"] = "0"  # its semaphores live outside the sandbox
-        tempfile.tempdir = str(scratch)
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1)  # one run per core: a library's own threads would fight the others
-        if confine:
-            try:
-                sandbox.confine(scratch, secret)
-            except OSError as exc:
-                (scratch / CRASH_FILE).write_text(str(exc))
-                os._exit(EXIT_NOT_CONFINED)
+        _isolate(scratch, secret, confine)
 
         def report_identity(base: dict[str, Any]) -> None:
             (scratch / IDENTITY_FILE).write_text(json.dumps(base["teacher"]))
