@@ -113,15 +113,16 @@ def _fits(value: Any, expected: tuple[type, ...]) -> bool:
 
 def usable_teachers(
     given: list[str], hyperparameters: dict[str, Any], warn: typing.Callable[[str], None]
-) -> list[str]:
-    """Expand ``all``; check every teacher resolves and takes ``hyperparameters``.
+) -> dict[str, Any]:
+    """Expand ``all``; load every teacher in a sandboxed child and check ``hyperparameters``.
 
-    A teacher named explicitly that cannot be used stops the command. Under ``all``
-    (every registered teacher, third-party plugins included) a broken one is
-    reported through ``warn`` and skipped: one bad plugin must not block everyone.
+    Returns each usable teacher's ``TeacherInfo`` by name. A teacher named explicitly
+    that cannot be used stops the command. Under ``all`` (every registered teacher,
+    third-party plugins included) a broken one is reported through ``warn`` and
+    skipped: one bad plugin must not block everyone.
     """
     from teachbench.harness import registry
-    from teachbench.harness.runspec import name_key, resolve_teacher
+    from teachbench.harness.supervisor import inspect_teacher
 
     chosen: list[tuple[str, bool]] = []
     for name in given:
@@ -129,17 +130,14 @@ def usable_teachers(
             chosen += [(n, True) for n in sorted(registry.names(registry.TEACHERS))]
         else:
             chosen.append((name, False))
-    usable = []
+    usable = {}
     for name, optional in dict(chosen).items():
         try:
-            name_key(name, "teacher")
-            check_hyperparameters(name, resolve_teacher(name).obj, hyperparameters)
+            usable[name] = inspect_teacher(name, hyperparameters)
         except (registry.RegistryError, ArgumentProblem) as exc:
             if not optional:
                 raise
             warn(f"skipping teacher {name!r}: {exc}")
-            continue
-        usable.append(name)
     return usable
 
 

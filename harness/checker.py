@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -130,22 +131,22 @@ def check_teacher(
     api = _in_child("api", entry, hyperparameters, timeout_s)
     if not api.ok:
         return [api]
-    results = [api]
-    for name in ("valid tasks", "determinism", "tasks not mutated", "state_dict round trip"):
-        results.append(_in_child(name, entry, hyperparameters, timeout_s))
-    results.append(_across_interpreters(entry, hyperparameters, timeout_s))
+    # The probes are independent: run them side by side, then time the teacher alone.
+    names = ("valid tasks", "determinism", "tasks not mutated", "state_dict round trip")
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        probes = [pool.submit(_in_child, n, entry, hyperparameters, timeout_s) for n in names]
+        digests = [
+            pool.submit(_in_child, "task digest", entry, hyperparameters, timeout_s, seed)
+            for seed in HASH_SEEDS
+        ]
+        results = [api, *(p.result() for p in probes), _same_digests([d.result() for d in digests])]
     results.append(_in_child("speed", entry, hyperparameters, timeout_s))
     return results
 
 
-def _across_interpreters(
-    entry: str, hyperparameters: dict[str, Any], timeout_s: float
-) -> CheckResult:
+def _same_digests(reports: list[CheckResult]) -> CheckResult:
+    """Two fresh interpreters (different ``hash()`` seeds) must draw the same tasks."""
     name = "determinism across runs"
-    reports = [
-        _in_child("task digest", entry, hyperparameters, timeout_s, hash_seed=seed)
-        for seed in HASH_SEEDS
-    ]
     failed = next((r for r in reports if not r.ok), None)
     if failed is not None:
         return CheckResult(name, False, failed.detail)

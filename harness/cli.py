@@ -16,7 +16,12 @@ from teachbench.harness.arguments import (
     positive_seconds,
     usable_teachers,
 )
-from teachbench.harness.executors.local import Interrupted, default_workers, run_local
+from teachbench.harness.executors.local import (
+    Interrupted,
+    default_workers,
+    run_local,
+    stop_on_signals,
+)
 from teachbench.harness.plan import plan_runs
 from teachbench.harness.records import RecordError
 from teachbench.harness.runspec import resolve_suite
@@ -183,8 +188,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "show": cmd_show,
     }
     try:
-        return args.handler(args) if "handler" in args else handlers[args.command](args)
-    except Interrupted:
+        with stop_on_signals():
+            return args.handler(args) if "handler" in args else handlers[args.command](args)
+    except (Interrupted, KeyboardInterrupt):
         print("interrupted; run the same command to resume", file=sys.stderr)
         return 130
     except (StorageError, SigningKeyError) as exc:
@@ -221,7 +227,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def execute_plan(
     args: argparse.Namespace,
-    teachers: Sequence[str],
+    teachers: dict[str, Any],
     levels: list[str] | None,
     challenges: list[str] | None,
     seeds: tuple[int, ...] | None,
@@ -229,7 +235,7 @@ def execute_plan(
     """Plan, skip what is done, run the rest in one pool; return the number of failed runs."""
     check_writable(args.results)
     todo = []
-    for teacher in teachers:
+    for teacher, info in teachers.items():
         plan = plan_runs(
             suite_name=getattr(args, "suite", "teachmyagent"),
             tier=getattr(args, "tier", "surrogate"),
@@ -240,12 +246,14 @@ def execute_plan(
             seeds=seeds,
             hyperparameters=dict(getattr(args, "hp", [])),
             trace=not getattr(args, "no_trace", False),
+            teacher_info=info,
         )
         for path, why in plan.set_aside:
             print(f"teachbench: kept {path} aside ({_one_line(Exception(why))})", file=sys.stderr)
+        unverified = f" ({len(plan.unverified)} unverified)" if plan.unverified else ""
         print(
             f"{teacher}: {len(plan.todo)} run(s) to do, {len(plan.done)} already recorded "
-            f"in {args.results}",
+            f"in {args.results}{unverified}",
             file=sys.stderr,
         )
         todo.extend(plan.todo)
@@ -301,9 +309,8 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
 
 
 def cmd_quickstart(args: argparse.Namespace) -> int:
-    failed = execute_plan(
-        args, QUICKSTART_TEACHERS, ["none"], list(QUICKSTART_CHALLENGES), args.seeds
-    )
+    teachers = usable_teachers(list(QUICKSTART_TEACHERS), {}, _warn)
+    failed = execute_plan(args, teachers, ["none"], list(QUICKSTART_CHALLENGES), args.seeds)
     args.format, args.reps, args.skip_invalid = None, 2000, False
     cmd_leaderboard(args)
     return 1 if failed else 0

@@ -11,17 +11,26 @@ import shutil
 import time
 import traceback
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from teachbench.harness.challenge import Challenge, Suite
 from teachbench.harness.errors import RunFailure
 from teachbench.harness.knowledge import VALUE_ESTIMATE
 from teachbench.harness.outcome import Episode, grade
 from teachbench.harness.provenance import provenance
 from teachbench.harness.records import RETURN_DECIMALS, mastered_percent, trace_path, write_record
-from teachbench.harness.runspec import ResolvedRun, RunSpec, resolve_run, teacher_identity
+from teachbench.harness.runspec import (
+    ResolvedRun,
+    RunSpec,
+    resolve_run,
+    resolve_suite,
+    teacher_identity,
+    unresolved_identity,
+)
 from teachbench.harness.seeding import run_streams
 from teachbench.harness.storage import StorageError, load_state, save_state, write_with_retry
 from teachbench.harness.student import Student
@@ -92,8 +101,13 @@ def compute(
     spec: RunSpec,
     heartbeat: Any = None,
     checkpoint_every_s: float = 60.0,
+    on_start: Callable[[dict[str, Any]], None] | None = None,
 ) -> RunOutput:
-    """Run one (teacher, challenge, level, seed); return its record and trace, writing neither."""
+    """Run one (teacher, challenge, level, seed); return its record and trace, writing neither.
+
+    ``on_start`` receives the record's identity part as soon as the teacher is resolved,
+    so a supervisor can name the teacher's code in a failure record if the run then dies.
+    """
     heartbeat = heartbeat if heartbeat is not None else [0, 0, 0]
     started = time.time()
     wall = time.perf_counter()
@@ -101,7 +115,11 @@ def compute(
         run = resolve_run(spec)
     except (LookupError, RunFailure) as exc:
         raise RunFailure(spec.label(), str(exc).strip("'\"")) from None
-    base = _record_base(run, started)
+    base = _record_base(
+        spec, run.suite, run.challenge, run.protocol_hash, teacher_identity(run), started
+    )
+    if on_start is not None:
+        on_start(base)
     missing = _missing_requirements(run)
     trace = None
     if missing:
@@ -126,19 +144,29 @@ def persist(spec: RunSpec, output: RunOutput) -> dict[str, Any]:
         except StorageError as exc:
             doc["trace"] = None
             doc["provenance"] = {**doc["provenance"], "trace_error": str(exc)}
+            warnings.warn(
+                f"{spec.label()}: the trace was not written ({exc}); its record is kept "
+                "without a trace",
+                stacklevel=2,
+            )
     record = write_with_retry(lambda: write_record(spec.record_file, doc), spec.record_file)
     shutil.rmtree(scratch_dir(spec.record_file), ignore_errors=True)
     return record
 
 
-def write_failure(spec: RunSpec, where: str, message: str) -> dict[str, Any]:
-    """Record a run that died outside the loop's reach (crash, kill, timeout)."""
-    return persist(spec, failure_output(spec, where, message))
+def failure_output(
+    spec: RunSpec, where: str, message: str, teacher: dict[str, Any] | None = None
+) -> RunOutput:
+    """The record of a run that died; imports no teacher code (the supervisor calls it).
 
-
-def failure_output(spec: RunSpec, where: str, message: str) -> RunOutput:
-    run = resolve_run(spec)
-    doc = _record_base(run, time.time())
+    ``teacher`` is the identity the run reported before it died, if it got that far;
+    otherwise it is taken from the registry without importing the teacher.
+    """
+    suite = resolve_suite(spec.suite)
+    challenge = suite.challenge(spec.tier, spec.challenge)
+    identity = teacher or unresolved_identity(spec)
+    protocol_hash = suite.protocol_hash(spec.tier, challenge)
+    doc = _record_base(spec, suite, challenge, protocol_hash, identity, time.time())
     doc["status"] = Status.FAILED
     doc["error"] = {"type": "RunAborted", "message": message, "where": where, "traceback": ""}
     return RunOutput(doc, None)
@@ -157,21 +185,27 @@ def _missing_requirements(run: ResolvedRun) -> str | None:
     )
 
 
-def _record_base(run: ResolvedRun, started: float) -> dict[str, Any]:
-    challenge = run.challenge
+def _record_base(
+    spec: RunSpec,
+    suite: Suite,
+    challenge: Challenge,
+    protocol_hash: str,
+    teacher: dict[str, Any],
+    started: float,
+) -> dict[str, Any]:
     return {
         "protocol": {
-            "suite": run.suite.name,
-            "suite_version": run.suite.version,
-            "tier": run.spec.tier,
-            "hash": run.protocol_hash,
+            "suite": suite.name,
+            "suite_version": suite.version,
+            "tier": spec.tier,
+            "hash": protocol_hash,
             "mastery_threshold": challenge.mastery_threshold,
             "test_set": challenge.test_set.to_json(),
         },
         "challenge": challenge.name,
-        "level": run.spec.level,
-        "seed": run.spec.seed,
-        "teacher": teacher_identity(run),
+        "level": spec.level,
+        "seed": spec.seed,
+        "teacher": teacher,
         "student": {"name": challenge.student, "kwargs": dict(challenge.student_kwargs)},
         "budget_steps": challenge.budget_steps,
         "status": Status.OK,

@@ -7,15 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from teachbench.harness import registry
 from teachbench.harness.challenge import Suite
-from teachbench.harness.records import RecordError, read_record
-from teachbench.harness.runspec import (
-    RunSpec,
-    code_version,
-    resolve_student,
-    resolve_suite,
-    resolve_teacher,
-)
+from teachbench.harness.records import RecordError, load_record
+from teachbench.harness.runspec import RunSpec, resolve_suite
+from teachbench.harness.storage import StorageError
+from teachbench.harness.supervisor import TeacherInfo, inspect_teacher
+from teachbench.harness.vocabulary import Trust
 
 
 @dataclass
@@ -25,6 +23,8 @@ class Plan:
     todo: list[tuple[RunSpec, int]] = field(default_factory=list)
     done: list[RunSpec] = field(default_factory=list)
     set_aside: list[tuple[Path, str]] = field(default_factory=list)
+    #: Done runs whose record this machine's key does not verify (copied in, or edited).
+    unverified: list[RunSpec] = field(default_factory=list)
 
 
 def plan_runs(
@@ -37,10 +37,15 @@ def plan_runs(
     seeds: tuple[int, ...] | None = None,
     hyperparameters: dict[str, Any] | None = None,
     trace: bool = True,
+    teacher_info: TeacherInfo | None = None,
 ) -> Plan:
-    """Expand a command into runs; resolve every name first so typos fail before any work."""
-    resolved = resolve_teacher(teacher)
-    current = {"entry_point": resolved.entry_point, "code_version": code_version(resolved.obj)}
+    """Expand a command into runs; resolve every name first so typos fail before any work.
+
+    The teacher is loaded in a sandboxed child (``inspect_teacher``) unless the caller
+    already did and passes ``teacher_info``; this process never imports submitted code.
+    """
+    info = teacher_info or inspect_teacher(teacher, dict(hyperparameters or {}))
+    current = {"entry_point": info.entry_point, "code_version": info.code_version}
     suite: Suite = resolve_suite(suite_name)
     chosen = (
         [suite.challenge(tier, name) for name in challenges]
@@ -48,7 +53,8 @@ def plan_runs(
         else list(suite.challenges(tier))
     )
     for challenge in chosen:
-        resolve_student(challenge.student)
+        if ":" not in challenge.student:
+            registry.registered_targets(registry.STUDENTS, challenge.student)
     plan = Plan()
     for challenge in chosen:
         protocol_hash = suite.protocol_hash(tier, challenge)
@@ -89,23 +95,35 @@ def _already_done(spec: RunSpec, protocol_hash: str, current: dict[str, str], pl
     if not path.exists():
         return False
     try:
-        doc = read_record(path)
+        loaded = load_record(path)
     except RecordError as exc:
-        aside = path.with_name(f"{path.name}.invalid-{time.strftime('%Y%m%dT%H%M%S')}")
-        path.rename(aside)
-        plan.set_aside.append((aside, str(exc)))
+        _set_aside(path, f"invalid-{time.strftime('%Y%m%dT%H%M%S')}", str(exc), plan)
         return False
+    doc = loaded.doc
     if doc["protocol"]["hash"] != protocol_hash:
         # A record of another protocol version is still somebody's result: keep it.
-        aside = path.with_name(f"{path.name}.superseded-{doc['protocol']['hash']}")
-        path.rename(aside)
-        plan.set_aside.append((aside, "recorded under another protocol version"))
+        why = "recorded under another protocol version"
+        _set_aside(path, f"superseded-{doc['protocol']['hash']}", why, plan)
         return False
     recorded = {k: doc["teacher"].get(k) for k in current}
     if recorded != current:
         changed = " and ".join(k.replace("_", " ") for k in current if recorded[k] != current[k])
-        aside = path.with_name(f"{path.name}.superseded-{time.strftime('%Y%m%dT%H%M%S')}")
-        path.rename(aside)
-        plan.set_aside.append((aside, f"recorded with another teacher {changed}"))
+        why = f"recorded with another teacher {changed}"
+        _set_aside(path, f"superseded-{time.strftime('%Y%m%dT%H%M%S')}", why, plan)
         return False
-    return doc["status"] != "failed" and doc["teacher"]["hyperparameters"] == spec.hyperparameters
+    done = doc["status"] != "failed" and doc["teacher"]["hyperparameters"] == spec.hyperparameters
+    if done and loaded.trust != Trust.VERIFIED:
+        plan.unverified.append(spec)
+    return done
+
+
+def _set_aside(path: Path, suffix: str, why: str, plan: Plan) -> None:
+    """Rename a record out of the way (never delete it): ``seed-0.json.<suffix>``."""
+    aside = path.with_name(f"{path.name}.{suffix}")
+    try:
+        path.rename(aside)
+    except OSError as exc:
+        raise StorageError(
+            f"cannot set {path} aside ({exc.strerror}); fix the results folder's permissions"
+        ) from None
+    plan.set_aside.append((aside, why))

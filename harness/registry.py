@@ -40,23 +40,28 @@ def names(group: str) -> dict[str, str]:
     return {ep.name: ep.value for ep in entry_points(group=group)}
 
 
-def _targets(group: str, name: str) -> list[str]:
-    """Every distinct target registered under ``name`` (installed packages may collide)."""
-    return sorted({ep.value for ep in entry_points(group=group) if ep.name == name})
+def registered_targets(group: str, name: str) -> list[str]:
+    """Every distinct target registered under ``name``, importing nothing; raise if none.
+
+    Installed packages may collide on a name: all their targets are returned.
+    """
+    targets = sorted({ep.value for ep in entry_points(group=group) if ep.name == name})
+    if not targets:
+        kind = _KIND[group]
+        known = ", ".join(sorted(names(group))) or "none"
+        raise RegistryError(
+            f"unknown {kind} {name!r}; registered {kind}s: {known} "
+            f"(or give package.module:Attr; `teachbench list {kind}s` lists them)"
+        )
+    return targets
 
 
 def resolve(group: str, name: str) -> Resolved:
     """Resolve a registered name or a ``package.module:Attr`` string."""
     kind = _KIND[group]
     if ":" in name:
-        return Resolved(name=_short_name(name), entry_point=name, obj=_import(name, kind))
-    targets = _targets(group, name)
-    if not targets:
-        known = ", ".join(sorted(names(group))) or "none"
-        raise RegistryError(
-            f"unknown {kind} {name!r}; registered {kind}s: {known} "
-            f"(or give package.module:Attr; `teachbench list {kind}s` lists them)"
-        )
+        return Resolved(name=short_name(name), entry_point=name, obj=_import(name, kind))
+    targets = registered_targets(group, name)
     if len(targets) > 1:
         # One name, two packages: whichever Python lists first would silently win, and its
         # records would land in the other's folder.
@@ -67,7 +72,8 @@ def resolve(group: str, name: str) -> Resolved:
     return Resolved(name=name, entry_point=targets[0], obj=_import(targets[0], kind))
 
 
-def _short_name(target: str) -> str:
+def short_name(target: str) -> str:
+    """The attribute a ``package.module:Attr`` string names: how it reads in messages."""
     return target.split(":", 1)[1].split(".")[-1]
 
 

@@ -147,6 +147,19 @@ def code_version(cls: type) -> str:
     return hashlib.sha256(source.encode()).hexdigest()[:12]
 
 
+def unresolved_identity(spec: RunSpec) -> dict[str, Any]:
+    """A teacher's identity from its name alone, importing nothing (for a run that died early)."""
+    entry = ":" in spec.teacher
+    registered = None if entry else registry.names(registry.TEACHERS).get(spec.teacher)
+    return {
+        "name": registry.short_name(spec.teacher) if entry else spec.teacher,
+        "key": spec.teacher_key,
+        "entry_point": registered or spec.teacher,
+        "hyperparameters": json.loads(canonical_json(spec.hyperparameters)),
+        "code_version": "unknown",
+    }
+
+
 def teacher_identity(run: ResolvedRun) -> dict[str, Any]:
     return {
         "name": run.teacher.name,

@@ -8,10 +8,12 @@ always installed and mount tricks per run; a separate uid needs root. Landlock i
 in every kernel since 5.13 and this project's machines run ABI 7.
 
 What a confined run may do:
-- write, create and delete only inside its scratch folder (and write ``/dev/null``);
-- read everything except the signing key (and the folders on the way to it), so
-  a teacher cannot forge signatures; Landlock is an allow-list, so "all but the
-  key" is granted as every sibling of each folder on the path to the key;
+- write, create and delete only inside its scratch folder (and write ``/dev/null``
+  and GPU device nodes, ``/dev/nvidia*`` and ``/dev/dri``, for DRL students on CUDA);
+- read everything except the signing key (and the files in the folders on the way
+  to it), so a teacher cannot forge signatures; Landlock is an allow-list, so "all
+  but the key" is granted as every sibling of each folder on the path to the key
+  (folders may be listed everywhere: names are not secrets);
 - not signal or ptrace processes outside its own sandbox (the supervisor included).
 
 Where the kernel has no Landlock, ``confine`` reports why and the run goes on
@@ -46,6 +48,8 @@ _PR_SET_NO_NEW_PRIVS = 38
 _FS_BY_ABI = {1: (1 << 13) - 1, 2: (1 << 14) - 1, 3: (1 << 15) - 1, 5: (1 << 16) - 1}
 _FILE_ONLY = EXECUTE | WRITE_FILE | READ_FILE | TRUNCATE | IOCTL_DEV
 _READ = EXECUTE | READ_FILE | READ_DIR
+#: On GPU device nodes: what a CUDA or DRM driver needs from an unprivileged process.
+_DEVICE = READ_FILE | WRITE_FILE | IOCTL_DEV | READ_DIR
 #: In the scratch folder: everything but device nodes and symbolic links.
 _SCRATCH = ~(MAKE_CHAR | MAKE_BLOCK | MAKE_SYM)
 
@@ -107,6 +111,10 @@ def _allow(libc: ctypes.CDLL, ruleset: int, path: Path, rights: int, handled: in
         os.close(fd)
 
 
+def _GPU_DEVICES() -> list[Path]:
+    return sorted(Path("/dev").glob("nvidia*")) + [p for p in (Path("/dev/dri"),) if p.exists()]
+
+
 def _readable_except(hidden: Path) -> list[Path]:
     """Paths whose union is everything readable except ``hidden`` and the folders above it."""
     granted: list[Path] = []
@@ -141,9 +149,14 @@ def confine(scratch: Path, secret: Path) -> None:
         err = ctypes.get_errno()
         raise OSError(err, f"landlock_create_ruleset: {os.strerror(err)}")
     try:
+        # Listing folders reveals names, not contents: allowed everywhere, which also lets a
+        # confined process confine a child of its own (it must list the folders above).
+        _allow(libc, ruleset, Path("/"), READ_DIR, handled)
         for path in _readable_except(secret.resolve()):
             _allow(libc, ruleset, path, _READ, handled)
         _allow(libc, ruleset, Path("/dev/null"), READ_FILE | WRITE_FILE, handled)
+        for device in _GPU_DEVICES():  # a DRL student on CUDA talks to these (untested here)
+            _allow(libc, ruleset, device, _DEVICE, handled)
         _allow(libc, ruleset, scratch.resolve(), _SCRATCH, handled)
         if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0):
             err = ctypes.get_errno()

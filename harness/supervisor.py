@@ -28,6 +28,7 @@ later event of the same attempt, because only the parent writes, once.
 from __future__ import annotations
 
 import ctypes
+import json
 import multiprocessing as mp
 import os
 import signal
@@ -44,6 +45,8 @@ from typing import Any
 
 import numpy as np
 from teachbench.harness import sandbox, signing
+from teachbench.harness.arguments import ArgumentProblem, check_hyperparameters
+from teachbench.harness.challenge import canonical_json
 from teachbench.harness.loop import (
     EPISODE,
     PHASE,
@@ -55,12 +58,21 @@ from teachbench.harness.loop import (
     scratch_dir,
 )
 from teachbench.harness.records import RecordError
-from teachbench.harness.runspec import RunSpec
-from teachbench.harness.storage import load_state, save_state
+from teachbench.harness.registry import RegistryError
+from teachbench.harness.runspec import (
+    RunSpec,
+    code_version,
+    name_key,
+    resolve_suite,
+    resolve_teacher,
+)
+from teachbench.harness.storage import StorageError, load_state, save_state
 from teachbench.harness.vocabulary import Status
 
 RESULT_FILE = "result.npz"
 CRASH_FILE = "crash.txt"
+#: The teacher identity a run reports once resolved, for its failure record if it then dies.
+IDENTITY_FILE = "identity.json"
 #: Exit code of a child that could not confine itself (the parent then fails the run).
 EXIT_NOT_CONFINED = 97
 _PR_SET_PDEATHSIG = 1
@@ -145,12 +157,18 @@ def start(spec: RunSpec, options: SupervisorOptions) -> Attempt:
     """Start one run in a supervised child; return at once."""
     signing.ensure_key()  # created here, before any child, never inside one
     scratch = scratch_dir(spec.record_file)
-    scratch.mkdir(parents=True, exist_ok=True)
-    for stale in (RESULT_FILE, CRASH_FILE):
-        (scratch / stale).unlink(missing_ok=True)
+    try:
+        scratch.mkdir(parents=True, exist_ok=True)
+        for stale in (RESULT_FILE, CRASH_FILE, IDENTITY_FILE):
+            (scratch / stale).unlink(missing_ok=True)
+    except OSError as exc:
+        raise StorageError(
+            f"cannot prepare {scratch} for {spec.label()} ({exc.strerror or exc}); check the "
+            "results folder, then run the same command again"
+        ) from None
     context = _fork_server()
     heartbeat = context.Array("q", 3, lock=False)
-    confine = sandbox_problem(options) is None
+    confine = _confined(options)
     process = context.Process(
         target=_child_main,
         args=(spec, heartbeat, options.checkpoint_every_s, scratch, signing.key_path(), confine),
@@ -196,16 +214,19 @@ def run_supervised(spec: RunSpec, options: SupervisorOptions, poll_s: float = 0.
 
 def kill(attempt: Attempt) -> None:
     """Kill the run's whole process group (the child and any helpers it started)."""
-    pid = attempt.process.pid
-    if pid is None:
+    _kill_group(attempt.process)
+
+
+def _kill_group(process: Any) -> None:
+    if process.pid is None:
         return
     try:
-        os.killpg(pid, signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-    if attempt.process.exitcode is None:  # not yet in its own group (killed at birth)
-        attempt.process.kill()
-    attempt.process.join()
+    if process.exitcode is None:  # not yet in its own group (killed at birth)
+        process.kill()
+    process.join()
 
 
 def _finish(attempt: Attempt) -> RunResult:
@@ -238,19 +259,42 @@ def _finish(attempt: Attempt) -> RunResult:
 
 
 def _read_result(path: Path, spec: RunSpec) -> RunOutput:
+    """The child's result, as data; refused unless it is a result of exactly this run."""
     saved = load_state(path)
     doc, trace = saved["doc"], saved["trace"]
-    expected = {"challenge": spec.challenge, "level": spec.level, "seed": spec.seed}
-    claimed = {k: doc.get(k) for k in expected}
-    key = doc.get("teacher", {}).get("key")
-    if claimed != expected or key != spec.teacher_key:
-        raise ValueError(f"it names another run ({claimed}, teacher {key!r})")
+    suite = resolve_suite(spec.suite)
+    protocol = suite.protocol_hash(spec.tier, suite.challenge(spec.tier, spec.challenge))
+    expected = {"challenge": spec.challenge, "level": spec.level, "seed": spec.seed,
+                "protocol": protocol, "key": spec.teacher_key,
+                "hyperparameters": json.loads(canonical_json(spec.hyperparameters))}  # fmt: skip
+    claimed = {
+        "challenge": doc.get("challenge"),
+        "level": doc.get("level"),
+        "seed": doc.get("seed"),
+        "protocol": doc.get("protocol", {}).get("hash"),
+        "key": doc.get("teacher", {}).get("key"),
+        "hyperparameters": doc.get("teacher", {}).get("hyperparameters"),
+    }
+    wrong = sorted(k for k in expected if claimed[k] != expected[k])
+    if wrong:
+        raise ValueError(f"it names another run (its {', '.join(wrong)} differ)")
     if trace is not None:
         if set(trace) != {"tasks", "returns", "lengths"} or not all(
             isinstance(a, np.ndarray) and a.dtype.kind in "fiu" for a in trace.values()
         ):
             raise ValueError("its trace is not three numeric arrays")
     return RunOutput(doc, trace)
+
+
+def _reported_identity(attempt: Attempt) -> dict[str, Any] | None:
+    """The teacher identity the run wrote before it died, if it is one for this run."""
+    try:
+        identity = json.loads((attempt.scratch / IDENTITY_FILE).read_text())
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(identity, dict) or identity.get("key") != attempt.spec.teacher_key:
+        return None
+    return identity
 
 
 def _crash(attempt: Attempt) -> str:
@@ -269,7 +313,11 @@ def _signal_name(number: int) -> str:
 
 
 def _failed(attempt: Attempt, where: str, message: str) -> RunResult:
-    persist(attempt.spec, failure_output(attempt.spec, where, message))
+    output = failure_output(attempt.spec, where, message, _reported_identity(attempt))
+    try:
+        persist(attempt.spec, output)
+    except RecordError:  # the identity the run reported does not pass the schema: ignore it
+        persist(attempt.spec, failure_output(attempt.spec, where, message))
     return RunResult(attempt.spec, Status.FAILED, message)
 
 
@@ -282,6 +330,28 @@ def _result(spec: RunSpec, doc: dict[str, Any]) -> RunResult:
 # --- the child --------------------------------------------------------------------------------
 
 
+def _isolate(scratch: Path, secret: Path, confine: bool) -> None:
+    """First thing in a child: own process group, die with the parent, sandbox, one thread."""
+    os.setpgid(0, 0)
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when runs stop
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the fork server's handler
+    os.environ["TMPDIR"] = str(scratch)
+    os.environ["JOBLIB_MULTIPROCESSING"] = "0"  # its semaphores live outside the sandbox
+    os.environ["CUDA_CACHE_PATH"] = str(scratch / "cuda-cache")  # not ~/.nv, outside it
+    tempfile.tempdir = str(scratch)
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)  # one run per core: a library's own threads would fight the others
+    if confine:
+        try:
+            sandbox.confine(scratch, secret)
+        except OSError as exc:
+            (scratch / CRASH_FILE).write_text(str(exc))
+            os._exit(EXIT_NOT_CONFINED)
+
+
 def _child_main(
     spec: RunSpec,
     heartbeat: Any,
@@ -292,24 +362,12 @@ def _child_main(
 ) -> None:
     """Body of the run process: isolate, compute, leave the result in scratch, exit hard."""
     try:
-        os.setpgid(0, 0)
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when runs stop
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the fork server's handler
-        os.environ["TMPDIR"] = str(scratch)
-        os.environ["JOBLIB_MULTIPROCESSING"] = "0"  # its semaphores live outside the sandbox
-        tempfile.tempdir = str(scratch)
-        from threadpoolctl import threadpool_limits
+        _isolate(scratch, secret, confine)
 
-        threadpool_limits(1)  # one run per core: a library's own threads would fight the others
-        if confine:
-            try:
-                sandbox.confine(scratch, secret)
-            except OSError as exc:
-                (scratch / CRASH_FILE).write_text(str(exc))
-                os._exit(EXIT_NOT_CONFINED)
-        output = compute(spec, heartbeat=heartbeat, checkpoint_every_s=checkpoint_every_s)
+        def report_identity(base: dict[str, Any]) -> None:
+            (scratch / IDENTITY_FILE).write_text(json.dumps(base["teacher"]))
+
+        output = compute(spec, heartbeat, checkpoint_every_s, on_start=report_identity)
         save_state(scratch / RESULT_FILE, {"doc": output.doc, "trace": output.trace})
         heartbeat[PHASE] = _PHASE_DONE
     except BaseException:
@@ -319,3 +377,101 @@ def _child_main(
             pass
         os._exit(1)
     os._exit(0)  # a teacher's leftover non-daemon thread must not keep the process alive
+
+
+# --- loading a teacher without running it in the parent ---------------------------------------
+
+INSPECT_FILE = "inspect.json"
+#: Importing a teacher's module may take a while (torch); longer is a hang.
+INSPECT_TIMEOUT_S = 120.0
+
+
+@dataclass(frozen=True)
+class TeacherInfo:
+    """What the parent needs to know of a teacher, learnt without importing it."""
+
+    name: str
+    entry_point: str
+    code_version: str
+
+
+def inspect_teacher(
+    entry: str, hyperparameters: dict[str, Any], options: SupervisorOptions | None = None
+) -> TeacherInfo:
+    """Import and check a teacher in a sandboxed child; raise the child's one-line error.
+
+    Module-level code of a submission runs there, never in the command's process:
+    resolving the name, checking ``--hp`` against its constructor, and hashing its
+    code (``code_version``) all happen in the child.
+    """
+    name_key(entry, "teacher")
+    options = options or SupervisorOptions()
+    signing.ensure_key()
+    with tempfile.TemporaryDirectory(prefix="teachbench-inspect-") as folder:
+        scratch = Path(folder)
+        process = _fork_server().Process(
+            target=_inspect_main,
+            args=(entry, hyperparameters, scratch, signing.key_path(), _confined(options)),
+            daemon=True,
+        )
+        with _without_main_module():
+            process.start()
+        process.join(INSPECT_TIMEOUT_S)
+        _kill_group(process)
+        try:
+            report = json.loads((scratch / INSPECT_FILE).read_text())
+            error, kind = report.get("error"), report.get("kind")
+            info = None if error else TeacherInfo(*(str(report[k]) for k in _INFO_KEYS))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            raise RegistryError(
+                f"teacher {entry!r} could not be loaded: the process importing it ended "
+                f"(exit code {process.exitcode}) without a report"
+                + (f": {_printable(_crash_text(scratch))}" if _crash_text(scratch) else "")
+            ) from None
+    if info is None:
+        problem = ArgumentProblem if kind == "argument" else RegistryError
+        raise problem(_printable(str(error)))
+    return info
+
+
+_INFO_KEYS = ("name", "entry_point", "code_version")
+
+
+def _confined(options: SupervisorOptions) -> bool:
+    return sandbox_problem(options) is None
+
+
+def _printable(text: str, limit: int = 500) -> str:
+    """Text from a child, fit for one terminal line (no escape sequences, bounded)."""
+    return "".join(c if c.isprintable() else " " for c in text)[:limit]
+
+
+def _crash_text(scratch: Path) -> str:
+    try:
+        return (scratch / CRASH_FILE).read_text(errors="replace")[-500:]
+    except OSError:
+        return ""
+
+
+def _inspect_main(
+    entry: str, hyperparameters: dict[str, Any], scratch: Path, secret: Path, confine: bool
+) -> None:
+    try:
+        _isolate(scratch, secret, confine)
+        try:
+            resolved = resolve_teacher(entry)
+            check_hyperparameters(entry, resolved.obj, hyperparameters)
+            report = {"name": resolved.name, "entry_point": resolved.entry_point,
+                      "code_version": code_version(resolved.obj)}  # fmt: skip
+        except RegistryError as exc:
+            report = {"error": str(exc).strip("'\""), "kind": "registry"}
+        except ArgumentProblem as exc:
+            report = {"error": str(exc), "kind": "argument"}
+        (scratch / INSPECT_FILE).write_text(json.dumps(report))
+    except BaseException:
+        try:
+            (scratch / CRASH_FILE).write_text(traceback.format_exc(limit=-2))
+        except OSError:
+            pass
+        os._exit(1)
+    os._exit(0)

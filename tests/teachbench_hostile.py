@@ -144,3 +144,18 @@ class TypedTeacher(RandomTeacher):
     def __init__(self, space, knowledge, rng, rate: float = 0.5, window: int = 10):
         super().__init__(space, knowledge, rng)
         self.rate, self.window = rate, window
+
+
+class ForgedResultTeacher(RandomTeacher):
+    """Leaves a result claiming to be another run (seed 99, 100% mastered), then exits."""
+
+    def __init__(self, space, knowledge, rng):
+        super().__init__(space, knowledge, rng)
+        from teachbench.harness.storage import save_state
+
+        scratch = Path(tempfile.gettempdir())
+        evaluation = {"step": 1, "returns": [300.0]}
+        doc = {"challenge": "upper-baseline", "level": "none", "seed": 99, "status": "ok",
+               "evaluations": [evaluation], "final_mastered": 100.0, "auc": 100.0}  # fmt: skip
+        save_state(scratch / "result.npz", {"doc": doc, "trace": None})
+        os._exit(0)

@@ -34,7 +34,7 @@ from teachbench.harness.supervisor import (
 from teachbench.harness.vocabulary import Status
 from tqdm import tqdm
 
-__all__ = ["Interrupted", "RunResult", "default_workers", "run_local"]
+__all__ = ["Interrupted", "RunResult", "default_workers", "run_local", "stop_on_signals"]
 
 POLL_S = 0.05
 
@@ -48,8 +48,8 @@ def default_workers() -> int:
 
 
 @contextmanager
-def _stop_on_signals() -> Iterator[None]:
-    """Turn SIGINT/SIGTERM into ``Interrupted`` for the duration of a pool."""
+def stop_on_signals() -> Iterator[None]:
+    """Turn SIGINT/SIGTERM into ``Interrupted`` while a command (or a pool) runs."""
 
     def handler(signum: int, frame: object) -> None:
         raise Interrupted(signal.Signals(signum).name)
@@ -91,7 +91,7 @@ def run_local(
         bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} env steps [{elapsed}<{remaining}] {postfix}",
     )
     try:
-        with _stop_on_signals():
+        with stop_on_signals():
             while queue or running:
                 while queue and len(running) < workers:
                     spec, _ = queue.pop(0)

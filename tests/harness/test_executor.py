@@ -229,22 +229,32 @@ def test_a_signal_stops_every_run_with_one_line(tmp_path: Path, sig: signal.Sign
     assert list(iter_record_files(results)) == [], "interrupted runs are redone, not recorded"
 
 
-def test_runs_die_with_a_killed_parent(tmp_path: Path) -> None:
+def test_runs_and_their_helpers_die_with_a_killed_parent(tmp_path: Path) -> None:
     """Before: SIGKILL of the command left its run processes working (orphans)."""
     results = tmp_path / "runs"
     argv = ["run", "--suite", SUITE, "--challenge", "upper-baseline", "--level", "none",
             "--seeds", "0", "--results", str(results), "--workers", "1",
-            "--teacher", "teachbench_testkit:HangingTeacher"]  # fmt: skip
+            "--teacher", f"{HOSTILE}:HelperProcessTeacher"]  # fmt: skip
     process = _cli_process(tmp_path, argv)
     deadline = time.monotonic() + 60
     runs: list[int] = []
-    while time.monotonic() < deadline and not runs:
+    while time.monotonic() < deadline and not (runs and _helpers()):
         runs = [p for p in _children_of(process.pid) if _group_leader(p)]
         time.sleep(0.2)
-    assert runs, "the run process leads its own group"
+    assert runs and _helpers(), "the run process leads its own group and started its helper"
     process.kill()
     process.wait()
     deadline = time.monotonic() + 10
-    while any(_alive(p) for p in runs) and time.monotonic() < deadline:
+    while (any(_alive(p) for p in runs) or _helpers()) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not any(_alive(p) for p in runs)
+    assert not any(_alive(p) for p in runs) and _helpers() == []
+
+
+def test_a_forged_result_is_refused_by_the_parent(results: Path) -> None:
+    """The parent validates what the child returns: a result naming another run is not recorded."""
+    spec = _spec(results, f"{HOSTILE}:ForgedResultTeacher")
+    assert _run([spec]) == {"ForgedResultTeacher0": "failed"}
+    error = read_record(spec.record_file)["error"]
+    assert "the run returned an unusable result (it names another run" in error["message"]
+    assert "seed" in error["message"]
+    assert [p.name for p in iter_record_files(results)] == ["seed-0.json"]

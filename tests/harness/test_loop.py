@@ -171,7 +171,8 @@ def test_a_trace_that_cannot_be_written_never_costs_the_result(tmp_path: Path) -
     run = spec(tmp_path, "random")
     blocker = trace_path(run.record_file)
     (blocker / "in-the-way").mkdir(parents=True)  # a folder where the trace file should go
-    record = execute(run)
+    with pytest.warns(UserWarning, match="the trace was not written"):
+        record = execute(run)
     assert record["status"] == "ok" and record["trace"] is None
     assert "cannot write" in record["provenance"]["trace_error"]
     assert read_record(run.record_file) == record

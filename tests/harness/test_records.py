@@ -206,7 +206,7 @@ def test_reader_skips_links_hidden_folders_and_other_names(
     (tmp_path / "a" / "seed-2.json").symlink_to("/dev/zero")
     (tmp_path / "a" / "notes.json").write_text("{}")
     assert [p.name for p in iter_record_files(tmp_path)] == ["seed-0.json"]
-    with pytest.raises(RecordUnreadable, match="not a regular file"):
+    with pytest.raises(RecordUnreadable, match="symbolic link"):
         read_record(tmp_path / "a" / "seed-2.json")
 
 

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import msgspec
 import pytest
+from teachbench.harness import sandbox, signing
 from teachbench.harness.arguments import ArgumentProblem, confirm_size, usable_teachers
 from teachbench.harness.cli import main
 from teachbench.harness.records import iter_record_files
@@ -136,6 +140,7 @@ def test_a_record_of_other_teacher_code_is_superseded_and_re_run(
     code, _, err = run(argv, capsys)
     assert code == 0 and "another teacher code version" in err and "1 run(s) to do" in err
     assert len(list(results.rglob("seed-0.json.superseded-*"))) == 1, "the old record is kept"
+    assert "edited_teacher" not in sys.modules, "submitted code is imported in children only"
 
 
 # --- item 6: the reader ------------------------------------------------------------------------
@@ -235,3 +240,72 @@ def test_a_very_large_command_asks_first(capsys, results: Path) -> None:
     with pytest.raises(ArgumentProblem, match="nothing started"):
         confirm_size(10_000, False, lambda question: "n")
     confirm_size(10_000, False, lambda question: "y")
+
+
+def test_a_forged_record_is_marked_unverified_by_run_and_leaderboard(capsys, results: Path) -> None:
+    """Before: Random edited to 100% mastered, digest recomputed, was accepted like any record."""
+    from teachbench.leaderboard.runs import runs_frame
+
+    assert run([*small_run(results, "--seeds", "0-1"), "--teacher", "random"], capsys)[0] == 0
+    record = next(iter_record_files(results))
+    doc = json.loads(record.read_text())
+    doc["evaluations"] = [{**e, "returns": [300.0] * len(e["returns"])} for e in doc["evaluations"]]
+    doc["final_mastered"], doc["auc"] = 100.0, 100.0
+    body = msgspec.json.encode({k: v for k, v in doc.items() if k not in ("digest", "signature")})
+    digest = hashlib.sha256(body).hexdigest().encode()
+    record.write_bytes(body[:-1] + b',"digest":"' + digest + b'","signature":null}')
+
+    code, _, err = run([*small_run(results, "--seeds", "0-1"), "--teacher", "random"], capsys)
+    assert code == 0 and "0 run(s) to do, 2 already recorded" in err and "(1 unverified)" in err
+    frame = runs_frame(results).set_index("seed")
+    assert frame.loc[0, "trust"] == "unverified" and frame.loc[0, "final_mastered"] == 100.0
+    assert frame.loc[1, "trust"] == "verified"
+
+
+READ_ONLY_SCRIPT = """
+import os, sys
+sys.path[:0] = {paths!r}
+from pathlib import Path
+from teachbench.harness import sandbox
+from teachbench.harness.cli import main
+# From here on, this process may write only under {writable!r}: the results folder is read-only.
+sandbox.confine(Path({writable!r}), Path({writable!r}) / "no-secret")
+sys.exit(main({argv!r}))
+"""
+
+
+@pytest.mark.skipif(
+    sandbox.unavailable_reason() is not None,
+    reason=f"needs Landlock to make a folder read-only for root: {sandbox.unavailable_reason()}",
+)
+def test_a_read_only_results_folder_is_a_storage_error_before_any_run(tmp_path: Path) -> None:
+    """Before: found only after every run had computed, as tracebacks and failed records."""
+    signing.ensure_key()
+    results, writable = tmp_path / "results", tmp_path / "writable"
+    results.mkdir()
+    writable.mkdir()
+    argv = small_run(results, "--teacher", "random")
+    tests = str(Path(__file__).resolve().parents[1])
+    script = writable / "cli.py"
+    script.write_text(READ_ONLY_SCRIPT.format(paths=[tests], writable=str(writable), argv=argv))
+    env = {**os.environ, "TMPDIR": str(writable)}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env,
+                          timeout=120)  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"teachbench: storage error: results folder {results} is not writable (Permission "
+        "denied); choose another with --results or fix its permissions"
+    ]
+    assert list(results.iterdir()) == []
+
+
+def test_a_storage_failure_during_the_runs_is_reported_as_one(capsys, results: Path) -> None:
+    """Before: blamed on the run ('failed' records naming evaluation or the record's writing)."""
+    run_key = RunSpec(SUITE, "surrogate", "upper-baseline", "none", "random", 0, results)
+    teacher_folder = run_key.record_file.parent
+    teacher_folder.parent.mkdir(parents=True)
+    teacher_folder.write_text("a file where the runs' folder must go")
+    code, _, err = run([*small_run(results), "--teacher", "random"], capsys)
+    assert code == 2 and "Traceback" not in err
+    assert err.splitlines()[-1].startswith("teachbench: storage error: cannot prepare")
+    assert list(iter_record_files(results)) == []
