@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from teachbench.harness import registry
-from teachbench.harness.executors.local import default_workers, run_local
+from teachbench.harness.executors.base import planned, run_campaign
+from teachbench.harness.executors.local import default_workers
+from teachbench.harness.executors.options import add_executor_arguments, make_executor, run_options
 from teachbench.harness.plan import plan_runs
 from teachbench.harness.records import RecordError
 from teachbench.harness.runspec import resolve_suite
@@ -93,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     campaign.add_argument("--results", type=Path, default=Path("results/baselines"))
     campaign.add_argument("--workers", type=_positive_int, default=default_workers())
     campaign.add_argument("--reps", type=_positive_int, default=2000, help="bootstrap resamples")
+    add_executor_arguments(campaign)
 
     listing = commands.add_parser("list", help="list registered teachers, students, suites...")
     listing.add_argument("what", choices=["teachers", "students", "suites", "challenges"])
@@ -111,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--tier", default=Tier.SURROGATE, choices=[t.value for t in Tier])
     run.add_argument("--seeds", type=_seeds, help="e.g. 0-15 or 0,3,5-7; default: the suite's")
     run.add_argument("--results", type=Path, default=Path("results/runs"))
-    run.add_argument("--executor", default="local", choices=["local"])
+    add_executor_arguments(run)
     run.add_argument("--workers", type=_positive_int, default=default_workers())
     run.add_argument("--timeout", type=float, help="seconds per run before it counts as hung")
     run.add_argument("--hp", type=_hyperparameter, action="append", default=[], metavar="K=V")
@@ -195,8 +198,8 @@ def execute_plan(
     challenges: list[str] | None,
     seeds: tuple[int, ...] | None,
 ) -> int:
-    """Plan, skip what is done, run the rest in one pool; return the number of failed runs."""
-    todo = []
+    """Plan, skip what is done, run the rest on the chosen executor; return the number failed."""
+    todo, recorded = [], 0
     for teacher in teachers:
         plan = plan_runs(
             suite_name=getattr(args, "suite", "teachmyagent"),
@@ -216,17 +219,16 @@ def execute_plan(
             f"in {args.results}",
             file=sys.stderr,
         )
-        todo.extend(plan.todo)
+        todo.extend(planned(spec, budget) for spec, budget in plan.todo)
+        recorded += len(plan.done)
     timeout = getattr(args, "timeout", None) or TIER_TIMEOUT_S[getattr(args, "tier", "surrogate")]
-    results = run_local(
-        todo,
-        workers=args.workers,
-        timeout_s=timeout,
-        checkpoint_every_s=getattr(args, "checkpoint_every", 60.0),
+    reports, summary = run_campaign(
+        make_executor(args), todo, run_options(args, timeout), already_recorded=recorded
     )
-    failed = [r for r in results if r.status == Status.FAILED]
-    for result in failed:
-        print(f"FAILED {result.spec.label()}: {_one_line(Exception(result.message))}")
+    print(summary.line(), file=sys.stderr)
+    failed = [r for r in reports if r.status == Status.FAILED]
+    for report in failed:
+        print(f"FAILED {report.spec.label()}: {_one_line(Exception(report.message))}")
     return len(failed)
 
 
