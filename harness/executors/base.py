@@ -186,7 +186,7 @@ class ExecutorUnavailable(ValueError):
     """An executor that cannot be used here (its extra is missing); the CLI prints one line."""
 
 
-def require(module: str, extra: str):  # noqa: ANN201 (returns the imported module)
+def require(module: str, extra: str):
     """Import an optional dependency, or explain in one line how to install it."""
     import importlib
 
