@@ -1,0 +1,149 @@
+"""Fault injection: killed workers, killed commands, two commands on one folder, hung runs.
+
+Each test drives the real ``teachbench run`` command in subprocesses (the way a user
+or a cluster runs it) and compares every record with an uninterrupted campaign.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from campaign_kit import (
+    OPTIONS,
+    SLOW,
+    child_pids,
+    record_files,
+    same_records,
+    small_campaign,
+    subprocess_env,
+    wait_for,
+)
+from teachbench.harness.executors.attempt import LocalExecutor
+from teachbench.harness.executors.base import RunOptions, run_campaign
+from teachbench.harness.loop import checkpoint_path
+from teachbench.harness.records import read_record
+
+
+def command(results: Path, retries: int = 0, workers: int = 2) -> list[str]:
+    return [sys.executable, "-m", "teachbench.harness.cli", "run",
+            "--suite", "teachbench_testkit:SMALL_SUITE", "--teacher", SLOW,
+            "--challenge", "upper-baseline", "--challenge", "forgetting", "--level", "none",
+            "--seeds", "0-1", "--results", str(results), "--workers", str(workers),
+            "--checkpoint-every", "0", "--retries", str(retries)]  # fmt: skip
+
+
+def start(results: Path, **kw) -> subprocess.Popen:
+    return subprocess.Popen(
+        command(results, **kw),
+        env=subprocess_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(process: subprocess.Popen) -> tuple[int, str]:
+    out, err = process.communicate(timeout=300)
+    return process.returncode, out + err
+
+
+def executed(output: str) -> int:
+    """How many runs a command executed to an ok record, from its summary line."""
+    return int(re.search(r"campaign: ok (\d+)", output).group(1))
+
+
+def any_checkpoint(results: Path) -> bool:
+    return any(results.rglob("*.ckpt.npz"))
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> list:
+    """The same campaign, uninterrupted, in this process."""
+    work = small_campaign(tmp_path_factory.mktemp("reference"), teacher=SLOW)
+    reports, _ = run_campaign(LocalExecutor(2), work, OPTIONS, progress=False)
+    assert {r.status for r in reports} == {"ok"}
+    return work
+
+
+def assert_complete(results: Path, reference: list) -> None:
+    """Every record ok and equal to the uninterrupted one; one file per run, nothing left over."""
+    work = small_campaign(results, teacher=SLOW)
+    same_records(reference, work)
+    assert record_files(results) == record_files(reference[0].spec.results)
+    assert not [p for p in results.rglob("*") if p.is_file() and p.name.startswith(".")]
+
+
+def test_sigkill_of_a_worker_then_re_run_gives_every_record_ok(tmp_path: Path, reference) -> None:
+    results = tmp_path / "runs"
+    process = start(results)
+    wait_for(lambda: any_checkpoint(results))
+    workers = child_pids(process.pid)
+    assert workers, "no run process to kill"
+    os.kill(workers[0], signal.SIGKILL)
+    code, output = finish(process)
+    assert code == 1 and "failed 1" in output, output
+    failed = [p for p in results.rglob("seed-*.json") if read_record(p)["status"] == "failed"]
+    assert len(failed) == 1
+    error = read_record(failed[0])["error"]
+    assert "died (exit code -9)" in error["message"] and error["attempts"] == 1
+
+    code, output = finish(start(results))
+    assert code == 0 and executed(output) == 1 and "skipped 3 (already recorded)" in output, output
+    assert_complete(results, reference)
+
+
+def test_sigkill_of_the_whole_command_then_re_run_recovers_its_claims(
+    tmp_path: Path, reference
+) -> None:
+    results = tmp_path / "runs"
+    process = start(results)
+    wait_for(lambda: any_checkpoint(results))
+    workers = child_pids(process.pid)
+    for pid in [process.pid, *workers]:  # the machine "crashes": nothing of the command survives
+        os.kill(pid, signal.SIGKILL)
+    process.communicate()
+    assert list(results.rglob("*.claim-*")), "the killed command should have left its claims"
+
+    code, output = finish(start(results))
+    assert code == 0 and "failed 0" in output, output
+    assert_complete(results, reference)
+    code, output = finish(start(results))  # and once more: nothing left to do
+    assert code == 0 and executed(output) == 0 and "skipped 4" in output, output
+
+
+def test_two_commands_on_one_folder_run_each_run_once(tmp_path: Path, reference) -> None:
+    results = tmp_path / "runs"
+    first, second = start(results, workers=1), start(results, workers=1)
+    (code_1, output_1), (code_2, output_2) = finish(first), finish(second)
+    assert code_1 == code_2 == 0, output_1 + output_2
+    assert executed(output_1) + executed(output_2) == 4, output_1 + output_2
+    assert_complete(results, reference)
+
+
+@pytest.mark.parametrize(
+    ("teacher", "attempts", "message"),
+    [
+        ("teachbench_testkit:HangingTeacher", 2, "timed out after 2 s in teacher update()"),
+        ("teachbench_testkit:CrashingTeacher", 2, "died (exit code 3) in teacher update()"),
+        ("teachbench_testkit:RaisingUpdateTeacher", 1, "boom in update"),  # a bug: not retried
+    ],
+)
+def test_a_hung_or_crashed_run_is_retried_then_recorded_failed(
+    results: Path, teacher: str, attempts: int, message: str
+) -> None:
+    (work,) = small_campaign(results, seeds=(0,), teacher=teacher)[:1]
+    options = RunOptions(timeout_s=2, retries=1)
+    (report,), summary = run_campaign(LocalExecutor(1), [work], options, progress=False)
+    record = read_record(work.spec.record_file)
+    assert report.status == record["status"] == "failed"
+    assert report.attempts == record["error"]["attempts"] == attempts
+    assert message in record["error"]["message"] and f"(attempts: {attempts})" in report.message
+    assert summary.counts == {"failed": 1}
+    assert not checkpoint_path(work.spec.record_file).exists()
+    assert record_files(results) == [work.spec.record_file.relative_to(results)]
