@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from teachbench.harness import registry
+from teachbench.harness.cost import describe, job_matrix
 from teachbench.harness.executors.base import planned, run_campaign
 from teachbench.harness.executors.local import default_workers
 from teachbench.harness.executors.options import add_executor_arguments, make_executor, run_options
 from teachbench.harness.plan import plan_runs
 from teachbench.harness.records import RecordError
+from teachbench.harness.reproduce import add_reproduce_parser, prepare
 from teachbench.harness.runspec import resolve_suite
 from teachbench.harness.seeding import parse_seeds
 from teachbench.harness.vocabulary import Level, Status, Tier
@@ -143,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--gif", action="store_true", help="an episode with random actions")
     show.add_argument("--steps", type=_positive_int, default=300, help="episode length (--gif)")
 
+    add_reproduce_parser(commands, default_workers())
+
     check = commands.add_parser("check", help="conformance check of a teacher")
     check.add_argument("teacher", help="registered name or package.module:Class")
     check.add_argument("--hp", type=_hyperparameter, action="append", default=[], metavar="K=V")
@@ -159,6 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "leaderboard": cmd_leaderboard,
         "check": cmd_check,
         "show": cmd_show,
+        "reproduce": cmd_reproduce,
     }
     try:
         return handlers[args.command](args)
@@ -238,6 +243,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         for given in args.teacher
         for name in (sorted(registry.names(registry.TEACHERS)) if given == "all" else [given])
     ]
+    if args.dry_run:
+        matrix = job_matrix(args.suite, args.tier, teachers, args.results, args.challenge,
+                            args.level, args.seeds, dict(args.hp))  # fmt: skip
+        print(describe(matrix))
+        return 0
     failed = execute_plan(args, teachers, args.level, args.challenge, args.seeds)
     if failed:
         print(f"teachbench: {failed} run(s) failed; their records say why", file=sys.stderr)
@@ -276,6 +286,14 @@ def cmd_campaign(args: argparse.Namespace) -> int:
     args.out, args.format, args.skip_invalid = args.results / "leaderboard", None, False
     cmd_leaderboard(args)
     return 1 if failed else 0
+
+
+def cmd_reproduce(args: argparse.Namespace) -> int:
+    chosen = prepare(args)
+    if chosen is None:
+        return 0
+    teachers, challenges = chosen
+    return 1 if execute_plan(args, teachers, None, challenges, None) else 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
