@@ -275,7 +275,7 @@ def measure_env_only(suite_name: str, tier: str, seconds: float = 3.0) -> list[R
             f"env.step() with random actions for {seconds:g} s in "
             f"{', '.join(f'{e} ({r:.0f}/s)' for r, e in found)}, slowest kept; no learning, "
             "so an upper bound on a learner's rate and a lower bound on cost",
-        )  # fmt: skip
+        )
         for body, found in measured.items()
     ]
 

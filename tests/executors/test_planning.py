@@ -55,7 +55,7 @@ def test_an_unmeasured_learner_falls_back_to_the_env_rate_as_a_lower_bound() -> 
 def test_a_broken_throughput_file_is_named(tmp_path: Path) -> None:
     path = tmp_path / "rates.json"
     path.write_text(json.dumps({"machine": "m", "entries": []}))
-    with pytest.raises(ValueError, match="rates.json: not a throughput file"):
+    with pytest.raises(ValueError, match=r"rates\.json: not a throughput file"):
         load_rates(path)
 
 
