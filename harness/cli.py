@@ -282,6 +282,9 @@ def cmd_quickstart(args: argparse.Namespace) -> int:
 def cmd_campaign(args: argparse.Namespace) -> int:
     teachers = args.teacher or sorted(registry.names(registry.TEACHERS))
     args.no_trace = True  # traces are ~10x a record: keep a committed campaign small
+    if args.dry_run:
+        print(describe(job_matrix(args.suite, args.tier, teachers, args.results, seeds=args.seeds)))
+        return 0
     failed = execute_plan(args, teachers, None, None, args.seeds)
     args.out, args.format, args.skip_invalid = args.results / "leaderboard", None, False
     cmd_leaderboard(args)
