@@ -16,8 +16,10 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Protocol, TextIO
 
+from teachbench.harness.claims import HEARTBEAT_S, STALE_AFTER_S
 from teachbench.harness.records import RecordError, read_record
 from teachbench.harness.runspec import RunSpec
 from teachbench.harness.vocabulary import Status
@@ -55,8 +57,8 @@ class RunOptions:
     checkpoint_every_s: float = 60.0
     retries: int = 1
     device: str = "cpu"
-    stale_after_s: float = 120.0
-    heartbeat_s: float = 10.0
+    stale_after_s: float = STALE_AFTER_S
+    heartbeat_s: float = HEARTBEAT_S
 
 
 @dataclass(frozen=True)
@@ -186,7 +188,7 @@ class ExecutorUnavailable(ValueError):
     """An executor that cannot be used here (its extra is missing); the CLI prints one line."""
 
 
-def require(module: str, extra: str):
+def require(module: str, extra: str) -> ModuleType:
     """Import an optional dependency, or explain in one line how to install it."""
     import importlib
 
