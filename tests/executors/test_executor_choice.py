@@ -31,11 +31,9 @@ def test_a_missing_extra_is_one_line_naming_the_install(
 
 
 def test_options_reach_the_executor_and_each_run(tmp_path: Path) -> None:
-    args = build_parser().parse_args(
-        [*RUN, "--results", str(tmp_path), "--executor", "slurm", "--partition", "gpu",
-         "--time-limit", "90", "--array-size", "500", "--max-concurrent", "20", "--retries", "3",
-         "--slurm-cluster", "local"]  # fmt: skip
-    )
+    slurm = ["--executor", "slurm", "--partition", "gpu", "--time-limit", "90",
+             "--array-size", "500", "--max-concurrent", "20", "--slurm-cluster", "local"]  # fmt: skip
+    args = build_parser().parse_args([*RUN, "--results", str(tmp_path), *slurm, "--retries", "3"])
     args.device = "cuda"  # as the DRL students' --device sets it
     executor = make_executor(args)
     assert (executor.name, executor.partition, executor.time_limit_min) == ("slurm", "gpu", 90)
