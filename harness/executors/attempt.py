@@ -56,6 +56,13 @@ def _aborted(spec: RunSpec) -> bool:
     return doc is not None and doc["status"] == Status.FAILED and doc["error"]["type"] == ABORTED
 
 
+def _sweep_torn_writes(spec: RunSpec) -> None:
+    """Remove temporary files a killed holder of this run left half-written (we hold it now)."""
+    stem = spec.record_file.name.removesuffix(".json")
+    for leftover in spec.record_file.parent.glob(f".{stem}.*.tmp"):
+        leftover.unlink(missing_ok=True)
+
+
 def _stamp_attempts(spec: RunSpec, attempts: int) -> None:
     """A run that failed for good says how often it was tried (rewritten atomically, resealed)."""
     doc = _current(spec)
@@ -78,6 +85,7 @@ def attempt_run(
         return RunReport(spec, ELSEWHERE, f"claimed by {claim.describe()}")
     started = time.perf_counter()
     with claim:
+        _sweep_torn_writes(spec)
         if _recorded_meanwhile(work):
             return RunReport(spec, RECORDED, "recorded by another command meanwhile")
 

@@ -11,10 +11,11 @@ whatever the executor.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Protocol, TextIO
@@ -84,12 +85,25 @@ class Executor(Protocol):
     ) -> Iterator[RunReport]: ...
 
 
+def _key(spec: RunSpec) -> Path:
+    """A run's key: its absolute record file (a RunSpec holds a dict, so it is not hashable, and
+    a remote executor hands back specs whose results folder was made absolute)."""
+    return Path(os.path.abspath(spec.record_file))
+
+
+def absolute(work: Sequence[Work]) -> list[Work]:
+    """The same work with absolute results folders, for executors whose runs start elsewhere."""
+    return [
+        replace(w, spec=replace(w.spec, results=Path(os.path.abspath(w.spec.results))))
+        for w in work
+    ]
+
+
 class Progress:
     """One bar in env steps for the whole campaign; executors feed it from any thread."""
 
     def __init__(self, work: Sequence[Work], enabled: bool = True, stream: TextIO | None = None):
-        # Keyed by record file: a RunSpec holds a dict of hyper-parameters, so it is not hashable.
-        self._budgets = {w.spec.record_file: w.budget for w in work}
+        self._budgets = {_key(w.spec): w.budget for w in work}
         self._live: dict[Path, int] = {}
         self._done_steps = 0
         self._lock = threading.Lock()
@@ -108,14 +122,14 @@ class Progress:
     def steps(self, spec: RunSpec, steps: int) -> None:
         """A run in flight has reached ``steps`` (called by executors, from any thread)."""
         with self._lock:
-            key = spec.record_file
+            key = _key(spec)
             if key in self._budgets:
                 self._live[key] = min(steps, self._budgets[key])
 
     def finished(self, report: RunReport) -> None:
         with self._lock:
-            self._live.pop(report.spec.record_file, None)
-            self._done_steps += self._budgets.get(report.spec.record_file, 0)
+            self._live.pop(_key(report.spec), None)
+            self._done_steps += self._budgets.get(_key(report.spec), 0)
             self.reports.append(report)
         self.refresh()
 
@@ -177,7 +191,7 @@ def run_campaign(
     finally:
         bar.close()
     summary = Summary(already_recorded=already_recorded, wall_s=time.perf_counter() - started)
-    summary.unit = "GPU" if options.device == "cuda" and executor.name != "local" else "CPU"
+    summary.unit = "GPU" if options.device == "cuda" else "CPU"
     for report in bar.reports:
         summary.counts[report.status] = summary.counts.get(report.status, 0) + 1
         summary.unit_hours += report.wall_s * executor.units_per_run / 3600

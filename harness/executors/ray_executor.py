@@ -25,6 +25,7 @@ from teachbench.harness.executors.base import (
     RunOptions,
     RunReport,
     Work,
+    absolute,
     require,
 )
 from teachbench.harness.loop import write_failure
@@ -84,7 +85,7 @@ class RayExecutor:
             task = ray.remote(_ray_attempt).options(
                 num_cpus=self.cpus_per_run, num_gpus=self.gpus_per_run, max_retries=options.retries
             )
-            pending = {task.remote(item, options): item for item in work}
+            pending = {task.remote(item, options): item for item in absolute(work)}
             yield from self._collect(ray, pending, progress)
         finally:
             if started_here:

@@ -23,7 +23,14 @@ from typing import Any
 
 from teachbench.harness.claims import current_holder
 from teachbench.harness.executors.attempt import attempt_run
-from teachbench.harness.executors.base import Progress, RunOptions, RunReport, Work, require
+from teachbench.harness.executors.base import (
+    Progress,
+    RunOptions,
+    RunReport,
+    Work,
+    absolute,
+    require,
+)
 from teachbench.harness.loop import write_failure
 from teachbench.harness.vocabulary import Status
 
@@ -131,7 +138,7 @@ class SlurmExecutor:
     def submit(self, work: Sequence[Work], options: RunOptions) -> dict[Any, Work]:
         executor = self.executor()
         jobs: dict[Any, Work] = {}
-        for chunk in array_chunks(work, self.array_size):
+        for chunk in array_chunks(absolute(work), self.array_size):
             with executor.batch():
                 submitted = [executor.submit(SlurmRun(item, options)) for item in chunk]
             jobs.update(zip(submitted, chunk, strict=True))

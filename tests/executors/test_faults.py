@@ -123,6 +123,7 @@ def test_two_commands_on_one_folder_run_each_run_once(tmp_path: Path, reference)
     (code_1, output_1), (code_2, output_2) = finish(first), finish(second)
     assert code_1 == code_2 == 0, output_1 + output_2
     assert executed(output_1) + executed(output_2) == 4, output_1 + output_2
+    assert executed(output_1) >= 1 and executed(output_2) >= 1, "the commands did not overlap"
     assert_complete(results, reference)
 
 
@@ -147,3 +148,16 @@ def test_a_hung_or_crashed_run_is_retried_then_recorded_failed(
     assert summary.counts == {"failed": 1}
     assert not checkpoint_path(work.spec.record_file).exists()
     assert record_files(results) == [work.spec.record_file.relative_to(results)]
+
+
+def test_half_written_files_of_a_killed_holder_are_swept_by_the_next(results: Path) -> None:
+    (work,) = small_campaign(results, seeds=(1,))[:1]
+    folder = work.spec.record_file.parent
+    folder.mkdir(parents=True)
+    torn = [folder / ".seed-1.ckpt.npz.x1.tmp", folder / ".seed-1.json.x2.tmp"]
+    other_run = folder / ".seed-10.json.x3.tmp"
+    for path in [*torn, other_run]:
+        path.write_bytes(b"half")
+    (report,), _ = run_campaign(LocalExecutor(1), [work], OPTIONS, progress=False)
+    assert report.status == "ok"
+    assert not any(p.exists() for p in torn) and other_run.exists()
