@@ -28,7 +28,7 @@ from teachbench.harness.executors.base import (
     Work,
 )
 from teachbench.harness.executors.local import default_workers, run_local
-from teachbench.harness.loop import checkpoint_path
+from teachbench.harness.loop import checkpoint_path, write_failure
 from teachbench.harness.records import RecordError, read_record, write_record
 from teachbench.harness.runspec import RunSpec
 from teachbench.harness.vocabulary import Status
@@ -114,6 +114,16 @@ def attempt_run(
             _stamp_attempts(spec, attempts)
             message = f"{message} (attempts: {attempts})"
         return RunReport(spec, result.status, message, attempts, time.perf_counter() - started)
+
+
+def lost(work: Work, where: str, message: str) -> RunReport:
+    """A run whose task or job vanished without a report (node lost, job killed): unless it
+    left a finished record, record it failed, through the same writer as every record."""
+    doc = _current(work.spec)
+    if doc is not None and doc["status"] != Status.FAILED:
+        return RunReport(work.spec, doc["status"], "finished, but its task did not report back")
+    write_failure(work.spec, where, message)
+    return RunReport(work.spec, Status.FAILED, message)
 
 
 class LocalExecutor:

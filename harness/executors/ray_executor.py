@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from teachbench.harness.claims import current_holder
-from teachbench.harness.executors.attempt import attempt_run
+from teachbench.harness.executors.attempt import attempt_run, lost
 from teachbench.harness.executors.base import (
     ExecutorUnavailable,
     Progress,
@@ -28,8 +28,6 @@ from teachbench.harness.executors.base import (
     absolute,
     require,
 )
-from teachbench.harness.loop import write_failure
-from teachbench.harness.vocabulary import Status
 
 POLL_S = 0.2
 #: How often the driver reads the claims of runs in flight for the progress bar, and how many.
@@ -98,9 +96,10 @@ class RayExecutor:
             for ref in ready:
                 item = pending.pop(ref)
                 try:
-                    yield ray.get(ref)
+                    report = ray.get(ref)
                 except ray.exceptions.RayError as exc:
-                    yield _lost(item, f"the Ray task was lost ({type(exc).__name__})")
+                    report = lost(item, "ray task", f"the Ray task was lost ({type(exc).__name__})")
+                yield report
             if time.monotonic() - last_poll > CLAIM_POLL_S:
                 last_poll = time.monotonic()
                 for item in list(pending.values())[:CLAIM_POLL_MAX]:
@@ -126,9 +125,3 @@ class RayExecutor:
                 f"Ray workers cannot see the results folder {results.resolve()}; put it on a file "
                 "system every node mounts at the same path (records are written by the tasks)"
             )
-
-
-def _lost(work: Work, message: str) -> RunReport:
-    """A task Ray could not finish (node lost) even after its retries: record it as failed."""
-    write_failure(work.spec, "ray task", message)
-    return RunReport(work.spec, Status.FAILED, message)

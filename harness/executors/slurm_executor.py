@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from teachbench.harness.claims import current_holder
-from teachbench.harness.executors.attempt import attempt_run
+from teachbench.harness.executors.attempt import attempt_run, lost
 from teachbench.harness.executors.base import (
     Progress,
     RunOptions,
@@ -31,8 +31,6 @@ from teachbench.harness.executors.base import (
     absolute,
     require,
 )
-from teachbench.harness.loop import write_failure
-from teachbench.harness.vocabulary import Status
 
 POLL_S = 1.0
 #: Slurm's default MaxArraySize is 1001 (indices 0-1000).
@@ -160,13 +158,13 @@ class SlurmExecutor:
                     continue
                 del pending[job]
                 try:
-                    yield job.result()
+                    report = job.result()
                 except Exception as exc:  # submitit raises for a job that died without a result
-                    message = (
+                    why = (
                         f"the Slurm job {job.job_id} ended without a result ({type(exc).__name__})"
                     )
-                    write_failure(item.spec, "slurm job", message)
-                    yield RunReport(item.spec, Status.FAILED, message)
+                    report = lost(item, "slurm job", why)
+                yield report
             progress.refresh()
             if pending:
                 time.sleep(POLL_S)

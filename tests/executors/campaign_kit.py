@@ -52,7 +52,7 @@ class SlowRandom(RandomTeacher):
     """Random, slowed to a few seconds per small run: long enough to be interrupted mid-way."""
 
     def update(self, task: np.ndarray, outcome: Outcome) -> None:
-        time.sleep(0.002)
+        time.sleep(0.001)
 
 
 SLOW = "campaign_kit:SlowRandom"

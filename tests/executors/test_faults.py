@@ -24,7 +24,7 @@ from campaign_kit import (
     subprocess_env,
     wait_for,
 )
-from teachbench.harness.executors.attempt import LocalExecutor
+from teachbench.harness.executors.attempt import LocalExecutor, lost
 from teachbench.harness.executors.base import RunOptions, run_campaign
 from teachbench.harness.loop import checkpoint_path
 from teachbench.harness.records import read_record
@@ -161,3 +161,15 @@ def test_half_written_files_of_a_killed_holder_are_swept_by_the_next(results: Pa
     (report,), _ = run_campaign(LocalExecutor(1), [work], OPTIONS, progress=False)
     assert report.status == "ok"
     assert not any(p.exists() for p in torn) and other_run.exists()
+
+
+def test_a_lost_task_is_recorded_failed_unless_it_left_a_finished_record(results: Path) -> None:
+    finished, vanished = small_campaign(results, seeds=(0,))
+    run_campaign(LocalExecutor(1), [finished], OPTIONS, progress=False)
+    kept = finished.spec.record_file.read_bytes()
+    assert lost(finished, "ray task", "the Ray task was lost").status == "ok"
+    assert finished.spec.record_file.read_bytes() == kept
+    report = lost(vanished, "slurm job", "the Slurm job 7 ended without a result")
+    record = read_record(vanished.spec.record_file)
+    assert report.status == record["status"] == "failed"
+    assert record["error"]["where"] == "slurm job" and "job 7" in record["error"]["message"]
