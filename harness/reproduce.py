@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from teachbench.harness.cost import describe, job_matrix
-from teachbench.harness.executors.options import add_executor_arguments
+from teachbench.harness.executors.options import add_executor_arguments, positive_int
 from teachbench.harness.runspec import resolve_suite
 from teachbench.harness.vocabulary import Tier
 
@@ -70,7 +70,7 @@ def add_reproduce_parser(commands: argparse._SubParsersAction, workers: int) -> 
         "--teacher", action="append", help="repeatable; default: the published ones"
     )
     parser.add_argument("--results", type=Path, default=Path("results/runs"))
-    parser.add_argument("--workers", type=int, default=workers)
+    parser.add_argument("--workers", type=positive_int, default=workers)
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     parser.add_argument("--timeout", type=float, help="seconds per run before it counts as hung")
     parser.add_argument("--checkpoint-every", type=float, default=600.0, metavar="SECONDS")

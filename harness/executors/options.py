@@ -19,6 +19,14 @@ def _count(text: str) -> int:
     return value
 
 
+def positive_int(text: str) -> int:
+    """A whole number of at least 1 (argparse type)."""
+    value = _count(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return value
+
+
 def _positive(text: str) -> float:
     try:
         value = float(text)
@@ -47,12 +55,14 @@ def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
     ray.add_argument("--gpus-per-run", type=_positive, help="default: 1 with --device cuda, else 0")
     slurm = parser.add_argument_group("slurm executor (submitit)")
     slurm.add_argument("--partition")
-    slurm.add_argument("--time-limit", type=int, default=24 * 60, metavar="MINUTES",
+    slurm.add_argument("--time-limit", type=positive_int, default=24 * 60, metavar="MINUTES",
                        help="per job; a run that needs longer is requeued from its checkpoint")  # fmt: skip
     slurm.add_argument(
-        "--array-size", type=int, default=1000, help="runs per job array (MaxArraySize)"
+        "--array-size", type=positive_int, default=1000, help="runs per job array (MaxArraySize)"
     )
-    slurm.add_argument("--max-concurrent", type=int, help="jobs of one array running at once")
+    slurm.add_argument(
+        "--max-concurrent", type=positive_int, help="jobs of one array running at once"
+    )
     slurm.add_argument(
         "--slurm-folder", type=Path, help="job scripts and logs (default: RESULTS/.submitit)"
     )
