@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
-from campaign_kit import OPTIONS, TESTS, record_files, same_records, small_campaign
+from campaign_kit import (
+    OPTIONS,
+    SUITE,
+    TESTS,
+    record_files,
+    same_records,
+    small_campaign,
+    subprocess_env,
+)
 from teachbench.harness.executors.attempt import LocalExecutor
 from teachbench.harness.executors.base import run_campaign
 
@@ -55,3 +65,22 @@ def test_a_run_recorded_after_planning_is_not_run_again(tmp_path: Path, cluster)
     assert {r.status for r in reports} == {"recorded"}
     assert [w.spec.record_file.stat().st_mtime_ns for w in first] == stamps
     assert "ok 0, failed 0, not applicable 0, skipped 2 (already recorded)" in summary.line()
+
+
+def test_the_command_joins_an_existing_cluster_by_address(tmp_path: Path, cluster) -> None:
+    address = ray.get_runtime_context().gcs_address
+    results = tmp_path / "runs"
+    command = [sys.executable, "-m", "teachbench.harness.cli", "run", "--suite", SUITE,
+               "--teacher", "random", "--challenge", "upper-baseline", "--level", "none",
+               "--seeds", "0", "--results", str(results), "--executor", "ray",
+               "--address", address]  # fmt: skip
+    done = subprocess.run(
+        command, env=subprocess_env(), capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert "campaign: ok 1, failed 0" in done.stderr
+    (work,) = small_campaign(results, seeds=(0,))[:1]
+    reference = small_campaign(tmp_path / "local", seeds=(0,))[:1]
+    run_campaign(LocalExecutor(1), reference, OPTIONS, progress=False)
+    same_records(reference, [work])
+    assert ray.is_initialized()  # the command left the cluster it joined running
