@@ -37,11 +37,16 @@ def _campaign(results: Path) -> list[Work]:
     return [Work(spec, 20_000_000) for spec in specs]
 
 
+#: Runs in flight on average (the runs' summed wall time over the campaign's), per campaign.
+IN_FLIGHT: dict[str, float] = {}
+
+
 def _wall(executor, results: Path) -> float:
     start = time.perf_counter()
     reports, _ = run_campaign(executor, _campaign(results), OPTIONS, progress=False)
     wall = time.perf_counter() - start
     assert [r.status for r in reports] == ["ok"] * RUNS
+    IN_FLIGHT[results.name] = sum(r.wall_s for r in reports) / wall
     return wall
 
 
@@ -87,7 +92,8 @@ def test_campaign_speed_up_from_one_to_two_workers(tmp_path: Path, capsys) -> No
             f"Ray 1 worker {ray_1:.1f} s, 2 workers {ray_2:.1f} s, speed-up {ray_1 / ray_2:.2f}x | "
             f"Ray overhead: empty task round trip {1000 * round_trip:.1f} ms, "
             f"{overhead_ms:.0f} ms per run over the local executor at 2 workers | "
-            f"load average {os.getloadavg()[0]:.1f}, autogroup {_autogroup()} "
+            f"runs in flight with 2 workers: local {IN_FLIGHT['local-2']:.2f}, "
+            f"Ray {IN_FLIGHT['ray-2']:.2f} | load average {os.getloadavg()[0]:.1f}, autogroup {_autogroup()} "
             "(a busy machine shared per session gives a second worker no CPU)"
         )
     if cores >= 2:
