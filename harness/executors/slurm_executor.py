@@ -24,6 +24,7 @@ from typing import Any
 from teachbench.harness.claims import current_holder
 from teachbench.harness.executors.attempt import attempt_run, lost
 from teachbench.harness.executors.base import (
+    ExecutorUnavailable,
     Progress,
     RunOptions,
     RunReport,
@@ -118,7 +119,13 @@ class SlurmExecutor:
         """A configured submitit executor (``cluster='local'`` runs real subprocesses here)."""
         submitit = require("submitit", "slurm")
         extra = {"slurm_max_num_timeout": self.max_requeues} if self.cluster == "slurm" else {}
-        executor = submitit.AutoExecutor(folder=self.folder, cluster=self.cluster, **extra)
+        try:
+            executor = submitit.AutoExecutor(folder=self.folder, cluster=self.cluster, **extra)
+        except RuntimeError as exc:  # submitit's "Could not detect srun"
+            raise ExecutorUnavailable(
+                f"cannot submit to Slurm from here ({exc}); run the command on a login node of "
+                "the cluster, or add --slurm-cluster local to try the jobs on this machine"
+            ) from None
         parameters: dict[str, Any] = {
             "name": "teachbench",
             "timeout_min": self.time_limit_min,

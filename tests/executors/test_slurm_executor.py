@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 from dataclasses import replace
 from pathlib import Path
@@ -19,7 +20,7 @@ from campaign_kit import (
     wait_for,
 )
 from teachbench.harness.executors.attempt import LocalExecutor
-from teachbench.harness.executors.base import Work, run_campaign
+from teachbench.harness.executors.base import ExecutorUnavailable, Work, run_campaign
 from teachbench.harness.loop import checkpoint_path
 
 submitit = pytest.importorskip("submitit")
@@ -73,3 +74,30 @@ def test_a_pre_empted_job_is_requeued_and_resumes_from_its_checkpoint(tmp_path: 
     assert "resuming from its checkpoint" in log, log
     same_records([reference], [work])
     assert not checkpoint_path(work.spec.record_file).exists()
+
+
+def test_without_slurm_the_error_is_one_line_saying_what_to_do(tmp_path: Path) -> None:
+    if shutil.which("srun"):
+        pytest.skip("this machine has Slurm")
+    with pytest.raises(ExecutorUnavailable, match="run the command on a login node"):
+        SlurmExecutor(tmp_path / "jobs").executor()
+
+
+def test_the_job_array_script_carries_partition_limits_and_concurrency(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # submitit only checks that srun exists before it writes a Slurm script; nothing is submitted.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "srun").write_text("#!/bin/sh\nexit 1\n")
+    (bin_dir / "srun").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    executor = SlurmExecutor(tmp_path / "jobs", partition="gpu", time_limit_min=90,
+                             gpus_per_run=1, max_concurrent=64, max_requeues=12).executor()  # fmt: skip
+    slurm = executor._executor
+    slurm.parameters["map_count"] = 1000  # what submitit sets for an array of 1000 jobs
+    script = slurm._make_submission_file_text("python -m submitit.core._submit jobs", "uid")
+    for line in ("--array=0-999%64", "--partition=gpu", "--time=90", "--gpus-per-node=1",
+                 "--cpus-per-task=1", "--signal=USR2@"):  # fmt: skip
+        assert f"#SBATCH {line}" in script, line
+    assert slurm.max_num_timeout == 12
