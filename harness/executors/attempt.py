@@ -1,24 +1,24 @@
 """One run, whatever the executor: claim it, run it under the supervisor, retry, release.
 
-``attempt_run`` is what a local worker thread, a Ray task and a Slurm job all
-call, so a record is written by one code path everywhere: the local supervisor
-(``local.run_local``) runs the loop in a child process and turns a crash or a
-hang into a ``failed`` record. Only such *aborted* attempts are retried (the
-run's checkpoint lets the retry resume); a failure raised inside the loop (a
-teacher's bug) is deterministic, so retrying it would only repeat it.
+A local executor slot, a Ray task and a Slurm job all drive a run through
+``ClaimedRun`` (``attempt_run`` is its blocking form), so a record is written by
+one code path everywhere: the supervisor runs the loop in a child process and
+turns a crash or a hang into a ``failed`` record. Only such *aborted* attempts
+are retried (the run's checkpoint lets the retry resume); a failure raised inside
+the loop (a teacher's bug) is deterministic, so retrying it would only repeat it.
 
-This module also holds the local executor: ``workers`` threads, each taking the
-next planned run and calling ``attempt_run`` on it.
+Everything here runs in the calling process's own thread, one poll at a time:
+the supervisor may install signal handlers, which only a main thread can do.
+This module also holds the local executor: up to ``workers`` runs in flight,
+each a ``ClaimedRun`` polled in turn.
 """
 
 from __future__ import annotations
 
-import queue
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 
-from teachbench.harness.claims import Holder, try_claim
+from teachbench.harness.claims import Claim, Holder, try_claim
 from teachbench.harness.executors.base import (
     ELSEWHERE,
     RECORDED,
@@ -27,15 +27,22 @@ from teachbench.harness.executors.base import (
     RunReport,
     Work,
 )
-from teachbench.harness.executors.local import default_workers, run_local
-from teachbench.harness.loop import checkpoint_path, write_failure
+from teachbench.harness.executors.local import default_workers
+from teachbench.harness.executors.supervision import (
+    Attempt,
+    SupervisorOptions,
+    kill,
+    poll,
+    start,
+)
+from teachbench.harness.loop import STEPS, checkpoint_path, write_failure
 from teachbench.harness.records import RecordError, read_record, write_record
 from teachbench.harness.runspec import RunSpec
 from teachbench.harness.vocabulary import Status
 
-#: The error type of a record written for a run that died outside the loop (``loop.write_failure``).
+#: The error type of a record written for a run that died outside the loop (crash, kill, timeout).
 ABORTED = "RunAborted"
-POLL_S = 0.2
+POLL_S = 0.05
 
 
 def _current(spec: RunSpec) -> dict | None:
@@ -64,56 +71,110 @@ def _sweep_torn_writes(spec: RunSpec) -> None:
 
 
 def _stamp_attempts(spec: RunSpec, attempts: int) -> None:
-    """A run that failed for good says how often it was tried (rewritten atomically, resealed)."""
+    """A run tried more than once, or failed for good, says how often it was tried.
+
+    The count goes into the record's provenance (resealed, rewritten atomically): how a
+    result came about, not part of the result, so records stay comparable.
+    """
     doc = _current(spec)
-    if doc is not None and doc["status"] == Status.FAILED:
-        doc["error"] = {**doc["error"], "attempts": attempts}
+    if doc is not None:
+        doc["provenance"] = {**doc["provenance"], "attempts": attempts}
         write_record(spec.record_file, doc)
+
+
+class ClaimedRun:
+    """One planned run through its claim, its attempts and its release, one poll at a time."""
+
+    def __init__(
+        self,
+        work: Work,
+        options: RunOptions,
+        owner: str | None = None,
+        log: Callable[[str], None] | None = None,
+    ):
+        self.work, self.options, self.owner, self.log = work, options, owner, log
+        self.attempts = 0
+        self.claim: Claim | None = None
+        self.attempt: Attempt | None = None
+        self.started = time.perf_counter()
+
+    @property
+    def spec(self) -> RunSpec:
+        return self.work.spec
+
+    def begin(self) -> RunReport | None:
+        """Claim the run and start it; a report instead when another command has it or did it."""
+        options = self.options
+        claim = try_claim(
+            self.spec.record_file, self.owner, options.stale_after_s, options.heartbeat_s
+        )
+        if isinstance(claim, Holder):
+            return RunReport(self.spec, ELSEWHERE, f"claimed by {claim.describe()}")
+        self.claim = claim
+        _sweep_torn_writes(self.spec)
+        if _recorded_meanwhile(self.work):
+            self.release()
+            return RunReport(self.spec, RECORDED, "recorded by another command meanwhile")
+        self._start()
+        return None
+
+    def _start(self) -> None:
+        self.attempts += 1
+        if self.log is not None and checkpoint_path(self.spec.record_file).exists():
+            self.log(f"{self.spec.label()}: resuming from its checkpoint (attempt {self.attempts})")
+        supervisor = SupervisorOptions(self.options.timeout_s, self.options.checkpoint_every_s)
+        self.attempt = start(self.spec, supervisor)
+
+    @property
+    def steps(self) -> int:
+        return int(self.attempt.heartbeat[STEPS]) if self.attempt is not None else 0
+
+    def poll(self) -> RunReport | None:
+        """``None`` while the run goes on (retries included); its report once it has ended."""
+        result = poll(self.attempt)
+        if result is None:
+            self.claim.report_steps(self.steps)
+            return None
+        self.attempt = None
+        failed = result.status == Status.FAILED
+        if failed and self.attempts <= self.options.retries and _aborted(self.spec):
+            self._start()
+            return None
+        message = result.message
+        if failed or self.attempts > 1:
+            _stamp_attempts(self.spec, self.attempts)
+        if failed:
+            message = f"{message} (attempts: {self.attempts})"
+        self.release()
+        wall = time.perf_counter() - self.started
+        return RunReport(self.spec, result.status, message, self.attempts, wall)
+
+    def release(self) -> None:
+        """Stop the run if it is still going and give its claim back (idempotent)."""
+        if self.attempt is not None:
+            kill(self.attempt)
+            self.attempt = None
+        if self.claim is not None:
+            self.claim.release()
+            self.claim = None
 
 
 def attempt_run(
     work: Work,
     options: RunOptions,
     owner: str | None = None,
-    on_steps: Callable[[RunSpec, int], None] | None = None,
     log: Callable[[str], None] | None = None,
 ) -> RunReport:
-    """Execute one planned run at most ``1 + options.retries`` times, under its claim."""
-    spec = work.spec
-    claim = try_claim(spec.record_file, owner, options.stale_after_s, options.heartbeat_s)
-    if isinstance(claim, Holder):
-        return RunReport(spec, ELSEWHERE, f"claimed by {claim.describe()}")
-    started = time.perf_counter()
-    with claim:
-        _sweep_torn_writes(spec)
-        if _recorded_meanwhile(work):
-            return RunReport(spec, RECORDED, "recorded by another command meanwhile")
-
-        def heard(run: RunSpec, steps: int) -> None:
-            claim.report_steps(steps)
-            if on_steps is not None:
-                on_steps(run, steps)
-
-        attempts = 0
-        while True:
-            attempts += 1
-            if log is not None and checkpoint_path(spec.record_file).exists():
-                log(f"{spec.label()}: resuming from its checkpoint (attempt {attempts})")
-            (result,) = run_local(
-                [(spec, work.budget)],
-                workers=1,
-                timeout_s=options.timeout_s,
-                checkpoint_every_s=options.checkpoint_every_s,
-                progress=False,
-                on_steps=heard,
-            )
-            if result.status != Status.FAILED or attempts > options.retries or not _aborted(spec):
-                break
-        message = result.message
-        if result.status == Status.FAILED:
-            _stamp_attempts(spec, attempts)
-            message = f"{message} (attempts: {attempts})"
-        return RunReport(spec, result.status, message, attempts, time.perf_counter() - started)
+    """Execute one planned run at most ``1 + options.retries`` times, under its claim (blocking)."""
+    run = ClaimedRun(work, options, owner, log)
+    try:
+        report = run.begin()
+        while report is None:
+            time.sleep(POLL_S)
+            report = run.poll()
+        return report
+    finally:
+        run.release()
 
 
 def lost(work: Work, where: str, message: str) -> RunReport:
@@ -127,7 +188,7 @@ def lost(work: Work, where: str, message: str) -> RunReport:
 
 
 class LocalExecutor:
-    """Runs on this machine: ``workers`` threads, each supervising one run process at a time."""
+    """Runs on this machine: up to ``workers`` runs in flight, polled from the calling thread."""
 
     name = "local"
     units_per_run = 1.0
@@ -138,37 +199,26 @@ class LocalExecutor:
     def run(
         self, work: Sequence[Work], options: RunOptions, progress: Progress
     ) -> Iterator[RunReport]:
-        todo: queue.SimpleQueue[Work] = queue.SimpleQueue()
-        for item in work:
-            todo.put(item)
-        done: queue.SimpleQueue[RunReport | BaseException] = queue.SimpleQueue()
-        stop = threading.Event()
-
-        def worker() -> None:
-            while not stop.is_set():
-                try:
-                    item = todo.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    done.put(attempt_run(item, options, on_steps=progress.steps))
-                except BaseException as exc:  # surfaced in the main thread, which stops the rest
-                    done.put(exc)
-                    return
-
-        threads = [threading.Thread(target=worker, daemon=True) for _ in range(self.workers)]
-        for thread in threads:
-            thread.start()
+        queue = list(work)
+        running: list[ClaimedRun] = []
         try:
-            for _ in range(len(work)):
-                while True:
-                    try:
-                        report = done.get(timeout=POLL_S)
-                        break
-                    except queue.Empty:
-                        progress.refresh()
-                if isinstance(report, BaseException):
-                    raise report
-                yield report
+            while queue or running:
+                while queue and len(running) < self.workers:
+                    run = ClaimedRun(queue.pop(0), options)
+                    report = run.begin()
+                    if report is None:
+                        running.append(run)
+                    else:
+                        yield report
+                time.sleep(POLL_S)
+                for run in list(running):
+                    report = run.poll()
+                    if report is None:
+                        progress.steps(run.spec, run.steps)
+                        continue
+                    running.remove(run)
+                    yield report
+                progress.refresh()
         finally:
-            stop.set()
+            for run in running:
+                run.release()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,12 +58,8 @@ def run_local(
     timeout_s: float | None = None,
     checkpoint_every_s: float = 60.0,
     progress: bool = True,
-    on_steps: Callable[[RunSpec, int], None] | None = None,
 ) -> list[RunResult]:
-    """Execute ``(spec, budget_steps)`` pairs; return one result per spec, in order of completion.
-
-    ``on_steps(spec, steps)`` hears each running run's step count on every poll.
-    """
+    """Execute ``(spec, budget_steps)`` pairs; return one result per spec, in order of completion."""
     workers = workers or default_workers()
     context = mp.get_context("fork")
     queue = list(specs)
@@ -99,8 +95,6 @@ def run_local(
                 results.append(result)
                 done_steps += job.budget
             live = sum(min(job.heartbeat[STEPS], job.budget) for job in running)
-            for job in running if on_steps else ():
-                on_steps(job.spec, job.heartbeat[STEPS])
             failed = sum(r.status == Status.FAILED for r in results)
             bar.set_postfix_str(f"runs {len(results)}/{len(specs)}, failed {failed}", refresh=False)
             bar.update(done_steps + live - bar.n)

@@ -69,6 +69,31 @@ def child_pids(pid: int) -> list[int]:
     return children
 
 
+def descendants(pid: int) -> list[int]:
+    found, todo = [], child_pids(pid)
+    while todo:
+        child = todo.pop()
+        found.append(child)
+        todo += child_pids(child)
+    return found
+
+
+def run_processes(pid: int) -> list[int]:
+    """The processes running runs under a command: the leaves of its process tree.
+
+    (A fork server or multiprocessing's resource tracker may stand between or beside them.)
+    """
+
+    def is_run(child: int) -> bool:
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            return False
+        return not child_pids(child) and b"resource_tracker" not in cmdline
+
+    return [child for child in descendants(pid) if is_run(child)]
+
+
 def wait_for(condition, timeout_s: float = 60.0) -> None:
     deadline = time.monotonic() + timeout_s
     while not condition():
