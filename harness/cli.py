@@ -11,7 +11,7 @@ from typing import Any
 
 from teachbench.harness import registry
 from teachbench.harness.cost import describe, job_matrix
-from teachbench.harness.executors.base import planned, run_campaign
+from teachbench.harness.executors.base import Interrupted, planned, run_campaign
 from teachbench.harness.executors.local import default_workers
 from teachbench.harness.executors.options import add_executor_arguments, make_executor, run_options
 from teachbench.harness.plan import plan_runs
@@ -167,6 +167,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         return handlers[args.command](args)
+    except Interrupted:
+        print("interrupted; run the same command to resume", file=sys.stderr)
+        return 130
     except (UsageError, registry.RegistryError, RecordError, ValueError, FileNotFoundError) as exc:
         print(f"teachbench: error: {_one_line(exc)}", file=sys.stderr)
         return 2

@@ -16,7 +16,7 @@ each a ``ClaimedRun`` polled in turn.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 
 from teachbench.harness.claims import Claim, Holder, try_claim
 from teachbench.harness.executors.base import (
@@ -198,7 +198,7 @@ class LocalExecutor:
 
     def run(
         self, work: Sequence[Work], options: RunOptions, progress: Progress
-    ) -> Iterator[RunReport]:
+    ) -> Generator[RunReport, None, None]:
         queue = list(work)
         running: list[ClaimedRun] = []
         try:

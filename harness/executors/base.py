@@ -12,9 +12,11 @@ whatever the executor.
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
@@ -82,7 +84,7 @@ class Executor(Protocol):
 
     def run(
         self, work: Sequence[Work], options: RunOptions, progress: Progress
-    ) -> Iterator[RunReport]: ...
+    ) -> Generator[RunReport, None, None]: ...
 
 
 def _key(spec: RunSpec) -> Path:
@@ -175,6 +177,28 @@ class Summary:
         )
 
 
+class Interrupted(Exception):
+    """SIGINT or SIGTERM arrived: every run in flight was stopped; the same command resumes."""
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Turn SIGINT/SIGTERM into ``Interrupted`` while a campaign runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise Interrupted(signal.Signals(signum).name)
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
 def run_campaign(
     executor: Executor,
     work: Sequence[Work],
@@ -182,12 +206,21 @@ def run_campaign(
     already_recorded: int = 0,
     progress: bool = True,
 ) -> tuple[list[RunReport], Summary]:
-    """Run ``work`` on ``executor`` behind one progress bar; return the reports and a summary."""
+    """Run ``work`` on ``executor`` behind one progress bar; return the reports and a summary.
+
+    A signal stops the campaign: each executor's clean-up stops its runs in flight and
+    releases their claims, and ``Interrupted`` reaches the caller.
+    """
     started = time.perf_counter()
     bar = Progress(work, enabled=progress)
     try:
-        for report in executor.run(work, options, bar):
-            bar.finished(report)
+        with stop_on_signals():
+            reports = executor.run(work, options, bar)
+            try:
+                for report in reports:
+                    bar.finished(report)
+            finally:
+                reports.close()  # the executor's own clean-up runs now, not when collected
     finally:
         bar.close()
     summary = Summary(already_recorded=already_recorded, wall_s=time.perf_counter() - started)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from pathlib import Path
 
 from teachbench.harness.claims import current_holder
@@ -66,7 +66,7 @@ class RayExecutor:
 
     def run(
         self, work: Sequence[Work], options: RunOptions, progress: Progress
-    ) -> Iterator[RunReport]:
+    ) -> Generator[RunReport, None, None]:
         ray = require("ray", "ray")
         if not work:
             return
@@ -89,7 +89,7 @@ class RayExecutor:
             if started_here:
                 ray.shutdown()
 
-    def _collect(self, ray, pending: dict, progress: Progress) -> Iterator[RunReport]:
+    def _collect(self, ray, pending: dict, progress: Progress) -> Generator[RunReport, None, None]:
         last_poll = 0.0
         while pending:
             ready, _ = ray.wait(list(pending), num_returns=len(pending), timeout=POLL_S)

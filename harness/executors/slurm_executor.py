@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import signal
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +152,7 @@ class SlurmExecutor:
 
     def run(
         self, work: Sequence[Work], options: RunOptions, progress: Progress
-    ) -> Iterator[RunReport]:
+    ) -> Generator[RunReport, None, None]:
         if not work:
             return
         pending = self.submit(work, options)

@@ -184,3 +184,22 @@ def test_a_lost_task_is_recorded_failed_unless_it_left_a_finished_record(results
     record = read_record(vanished.spec.record_file)
     assert report.status == record["status"] == "failed"
     assert record["error"]["where"] == "slurm job" and "job 7" in record["error"]["message"]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_stops_the_campaign_in_one_line_and_the_same_command_resumes(
+    tmp_path: Path, reference, sig: signal.Signals
+) -> None:
+    results = tmp_path / "runs"
+    process = start(results)
+    wait_for(lambda: any_checkpoint(results))
+    family = descendants(process.pid)
+    process.send_signal(sig)
+    code, output = finish(process)
+    assert code == 130 and output.strip().endswith("interrupted; run the same command to resume")
+    wait_for(lambda: not [pid for pid in family if Path(f"/proc/{pid}").exists()], timeout_s=10)
+    assert not list(results.rglob("*.claim-*")), "claims are given back"
+
+    code, output = finish(start(results))
+    assert code == 0 and "failed 0" in output, output
+    assert_complete(results, reference)
