@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 from collections.abc import Generator, Sequence
 from pathlib import Path
@@ -156,6 +157,19 @@ class SlurmExecutor:
         if not work:
             return
         pending = self.submit(work, options)
+        try:
+            yield from self._follow(pending, progress)
+        finally:
+            if pending:  # interrupted: a cluster campaign must outlive the command that follows it
+                print(
+                    f"teachbench: {len(pending)} Slurm job(s) go on without this command and "
+                    f"write their records as they finish (squeue --name teachbench; scancel to stop)",
+                    file=sys.stderr,
+                )
+
+    def _follow(
+        self, pending: dict[Any, Work], progress: Progress
+    ) -> Generator[RunReport, None, None]:
         while pending:
             for job, item in list(pending.items()):
                 if not job.done():
