@@ -16,14 +16,13 @@ from teachbench.harness.arguments import (
     positive_seconds,
     usable_teachers,
 )
-from teachbench.harness.executors.local import (
-    Interrupted,
-    default_workers,
-    run_local,
-    stop_on_signals,
-)
+from teachbench.harness.cost import describe, job_matrix
+from teachbench.harness.executors.base import Interrupted, planned, run_campaign, stop_on_signals
+from teachbench.harness.executors.local import default_workers
+from teachbench.harness.executors.options import add_executor_arguments, make_executor, run_options
 from teachbench.harness.plan import plan_runs
 from teachbench.harness.records import RecordError
+from teachbench.harness.reproduce import add_reproduce_parser, prepare
 from teachbench.harness.runspec import resolve_suite
 from teachbench.harness.seeding import parse_seeds
 from teachbench.harness.signing import SigningKeyError
@@ -116,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     campaign.add_argument("--workers", type=_positive_int, default=default_workers())
     campaign.add_argument("--reps", type=_positive_int, default=2000, help="bootstrap resamples")
     campaign.add_argument("--yes", action="store_true", help="start a very large campaign unasked")
+    add_executor_arguments(campaign)
 
     listing = commands.add_parser("list", help="list registered teachers, students, suites...")
     listing.add_argument("what", choices=["teachers", "students", "suites", "challenges"])
@@ -134,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--tier", default=Tier.SURROGATE, choices=[t.value for t in Tier])
     run.add_argument("--seeds", type=_seeds, help="e.g. 0-15 or 0,3,5-7; default: the suite's")
     run.add_argument("--results", type=Path, default=Path("results/runs"))
-    run.add_argument("--executor", default="local", choices=["local"])
+    add_executor_arguments(run)
     run.add_argument("--workers", type=_positive_int, default=default_workers())
     run.add_argument("--timeout", type=_timeout, help="seconds per run before it counts as hung")
     run.add_argument("--yes", action="store_true", help="start a very large command unasked")
@@ -165,6 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--gif", action="store_true", help="an episode with random actions")
     show.add_argument("--steps", type=_positive_int, default=300, help="episode length (--gif)")
 
+    add_reproduce_parser(commands, default_workers())
+
     check = commands.add_parser("check", help="conformance check of a teacher")
     check.add_argument("teacher", help="registered name or package.module:Class")
     check.add_argument("--hp", type=_hyperparameter, action="append", default=[], metavar="K=V")
@@ -186,6 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "leaderboard": cmd_leaderboard,
         "check": cmd_check,
         "show": cmd_show,
+        "reproduce": cmd_reproduce,
     }
     try:
         with stop_on_signals():
@@ -232,9 +235,9 @@ def execute_plan(
     challenges: list[str] | None,
     seeds: tuple[int, ...] | None,
 ) -> int:
-    """Plan, skip what is done, run the rest in one pool; return the number of failed runs."""
+    """Plan, skip what is done, run the rest on the chosen executor; return the number failed."""
     check_writable(args.results)
-    todo = []
+    todo, recorded = [], 0
     for teacher, info in teachers.items():
         plan = plan_runs(
             suite_name=getattr(args, "suite", "teachmyagent"),
@@ -256,20 +259,19 @@ def execute_plan(
             f"in {args.results}{unverified}",
             file=sys.stderr,
         )
-        todo.extend(plan.todo)
+        todo.extend(planned(spec, budget) for spec, budget in plan.todo)
+        recorded += len(plan.done)
     confirm_size(len(todo), getattr(args, "yes", False), input if sys.stdin.isatty() else None)
     timeout = getattr(args, "timeout", None)
     if timeout is None:
         timeout = TIER_TIMEOUT_S[getattr(args, "tier", "surrogate")]
-    results = run_local(
-        todo,
-        workers=args.workers,
-        timeout_s=timeout,
-        checkpoint_every_s=getattr(args, "checkpoint_every", 60.0),
+    reports, summary = run_campaign(
+        make_executor(args), todo, run_options(args, timeout), already_recorded=recorded
     )
-    failed = [r for r in results if r.status == Status.FAILED]
-    for result in failed:
-        print(f"FAILED {result.spec.label()}: {_one_line(Exception(result.message))}")
+    print(summary.line(), file=sys.stderr)
+    failed = [r for r in reports if r.status == Status.FAILED]
+    for report in failed:
+        print(f"FAILED {report.spec.label()}: {_one_line(Exception(report.message))}")
     return len(failed)
 
 
@@ -279,6 +281,11 @@ def _warn(message: str) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     teachers = usable_teachers(args.teacher, dict(args.hp), _warn)
+    if args.dry_run:
+        matrix = job_matrix(args.suite, args.tier, list(teachers), args.results, args.challenge,
+                            args.level, args.seeds, dict(args.hp))  # fmt: skip
+        print(describe(matrix))
+        return 0
     failed = execute_plan(args, teachers, args.level, args.challenge, args.seeds)
     if failed:
         print(f"teachbench: {failed} run(s) failed; their records say why", file=sys.stderr)
@@ -319,10 +326,26 @@ def cmd_quickstart(args: argparse.Namespace) -> int:
 def cmd_campaign(args: argparse.Namespace) -> int:
     teachers = usable_teachers(args.teacher or ["all"], {}, _warn)
     args.no_trace = True  # traces are ~10x a record: keep a committed campaign small
+    if args.dry_run:
+        print(
+            describe(
+                job_matrix(args.suite, args.tier, list(teachers), args.results, seeds=args.seeds)
+            )
+        )
+        return 0
     failed = execute_plan(args, teachers, None, None, args.seeds)
     args.out, args.format, args.skip_invalid = args.results / "leaderboard", None, False
     cmd_leaderboard(args)
     return 1 if failed else 0
+
+
+def cmd_reproduce(args: argparse.Namespace) -> int:
+    chosen = prepare(args)
+    if chosen is None:
+        return 0
+    names, challenges = chosen
+    teachers = usable_teachers(list(names), {}, _warn)
+    return 1 if execute_plan(args, teachers, None, challenges, None) else 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:

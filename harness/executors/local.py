@@ -14,12 +14,11 @@ resumes them (from their checkpoints where they have one).
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
+from teachbench.harness.executors.base import Interrupted, stop_on_signals
 from teachbench.harness.loop import STEPS
 from teachbench.harness.runspec import RunSpec
 from teachbench.harness.supervisor import (
@@ -39,27 +38,8 @@ __all__ = ["Interrupted", "RunResult", "default_workers", "run_local", "stop_on_
 POLL_S = 0.05
 
 
-class Interrupted(Exception):
-    """SIGINT or SIGTERM arrived: every run was stopped; the same command resumes."""
-
-
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)))
-
-
-@contextmanager
-def stop_on_signals() -> Iterator[None]:
-    """Turn SIGINT/SIGTERM into ``Interrupted`` while a command (or a pool) runs."""
-
-    def handler(signum: int, frame: object) -> None:
-        raise Interrupted(signal.Signals(signum).name)
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
 
 
 def run_local(
