@@ -28,7 +28,7 @@ from teachbench.harness.executors.base import (
     Work,
 )
 from teachbench.harness.executors.local import default_workers
-from teachbench.harness.loop import STEPS, checkpoint_path, write_failure
+from teachbench.harness.loop import STEPS, checkpoint_path, failure_output, persist
 from teachbench.harness.records import RecordError, read_record, write_record
 from teachbench.harness.runspec import RunSpec
 from teachbench.harness.supervisor import (
@@ -183,7 +183,7 @@ def lost(work: Work, where: str, message: str) -> RunReport:
     doc = _current(work.spec)
     if doc is not None and doc["status"] != Status.FAILED:
         return RunReport(work.spec, doc["status"], "finished, but its task did not report back")
-    write_failure(work.spec, where, message)
+    persist(work.spec, failure_output(work.spec, where, message))
     return RunReport(work.spec, Status.FAILED, message)
 
 
