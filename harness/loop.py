@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 from teachbench.harness.errors import RunFailure
-from teachbench.harness.knowledge import VALUE_ESTIMATE
+from teachbench.harness.knowledge import STEP_UPDATES, VALUE_ESTIMATE
 from teachbench.harness.outcome import Episode, grade
 from teachbench.harness.provenance import provenance
 from teachbench.harness.records import RETURN_DECIMALS, mastered_percent, trace_path, write_record
@@ -185,6 +185,8 @@ def _run(
     )
     if VALUE_ESTIMATE in teacher.requires:
         teacher.set_value_estimator(lambda task: student.value_estimate(to_env(task)))
+    if _wants_steps(teacher, student):
+        student.set_step_listener(teacher.step_update)
 
     state = LoopState(next_eval=challenge.eval_every_steps, next_reset=challenge.reset_every_steps)
     ckpt = checkpoint_path(spec.record_file)
@@ -242,6 +244,18 @@ def _run(
             state.next_reset += challenge.reset_every_steps
 
     return _finish(run, base, state, student, teacher_name)
+
+
+def _wants_steps(teacher: Teacher, student: Student) -> bool:
+    """Per-step transitions go to teachers that require them or override ``step_update``.
+
+    A teacher that merely overrides the hook (SPDL) still runs with students that cannot
+    feed it, and gets the transitions where the student can.
+    """
+    if STEP_UPDATES not in type(student).capabilities:
+        return False
+    overrides = type(teacher).step_update is not Teacher.step_update
+    return STEP_UPDATES in teacher.requires or overrides
 
 
 def _checked(played: Episode, max_len: int, student_name: str) -> Episode:
