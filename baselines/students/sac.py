@@ -74,6 +74,9 @@ class SAC(Student):
 
     capabilities: ClassVar[frozenset[str]] = _drl.DRL_CAPABILITIES
     name: ClassVar[str] = "sac"
+    #: What a checkpoint holds besides the buffer and counters (attribute names).
+    nets: ClassVar[tuple[str, ...]] = ("pi", "q1", "q2", "v", "v_targ")
+    optimizers: ClassVar[tuple[str, ...]] = ("pi_opt", "value_opt")
 
     def __init__(
         self,
@@ -211,11 +214,18 @@ class SAC(Student):
             done = terminated and length < self.env.max_steps
             self.buffer.store(obs, action, reward, next_obs, done)
             obs = next_obs
+            self._after_step()
             if terminated or truncated:
                 break
+        self._after_episode(length)
+        return Episode(episodic_return, length, initial_value)
+
+    def _after_step(self) -> None:
+        """SpinningUp 0.1.1 learns nothing during an episode."""
+
+    def _after_episode(self, length: int) -> None:
         for _ in range(math.ceil(length / self.train_freq)):
             self.update()
-        return Episode(episodic_return, length, initial_value)
 
     def evaluate(self, tasks: np.ndarray, seeds: np.ndarray) -> np.ndarray:
         returns = np.empty(len(tasks))
@@ -238,10 +248,9 @@ class SAC(Student):
 
     def state_dict(self) -> dict[str, Any]:
         return {
-            "nets": {name: _drl.module_state(getattr(self, name)) for name in _NETS},
+            "nets": {name: _drl.module_state(getattr(self, name)) for name in self.nets},
             "optimizers": {
-                "pi": _drl.optimizer_state(self.pi_opt),
-                "value": _drl.optimizer_state(self.value_opt),
+                name: _drl.optimizer_state(getattr(self, name)) for name in self.optimizers
             },
             "generator": _drl.generator_state(self.generator),
             "buffer": self.buffer.state_dict(),
@@ -250,14 +259,11 @@ class SAC(Student):
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        for name in _NETS:
+        for name in self.nets:
             _drl.load_module_state(getattr(self, name), state["nets"][name])
-        _drl.load_optimizer_state(self.pi_opt, state["optimizers"]["pi"])
-        _drl.load_optimizer_state(self.value_opt, state["optimizers"]["value"])
+        for name in self.optimizers:
+            _drl.load_optimizer_state(getattr(self, name), state["optimizers"][name])
         _drl.load_generator_state(self.generator, state["generator"])
         self.buffer.load_state_dict(state["buffer"])
         self.total_steps = int(state["total_steps"])
         self.updates = int(state["updates"])
-
-
-_NETS = ("pi", "q1", "q2", "v", "v_targ")

@@ -149,7 +149,6 @@ DRL_BUDGETS = {"smoke": (4_000, 2_000, 2), "full": (BUDGET, EVAL_EVERY, 16)}
 #: learning rates unchanged).
 SMOKE_STUDENT_KWARGS = {
     "sac": {"start_steps": 1_000},
-    "sac-modern": {"start_steps": 1_000},
     "ppo": {"n_steps": 1_000, "n_minibatches": 4},
 }
 #: smoke evaluates every 10th task of the test set: it proves the evaluation, not a score.
