@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from teachbench.harness import registry
+from teachbench.harness.device import DEVICES, use_device
 from teachbench.harness.executors.local import default_workers, run_local
 from teachbench.harness.plan import plan_runs
 from teachbench.harness.records import RecordError
@@ -117,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--hp", type=_hyperparameter, action="append", default=[], metavar="K=V")
     run.add_argument("--no-trace", action="store_true", help="do not save the curriculum trace")
     run.add_argument("--checkpoint-every", type=float, default=60.0, metavar="SECONDS")
+    run.add_argument("--device", choices=DEVICES, help="DRL students' device (default: cpu)")
 
     board = commands.add_parser("leaderboard", help="tables and a figure from run records")
     board.add_argument(
@@ -231,6 +233,8 @@ def execute_plan(
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if args.device:
+        use_device(args.device)
     teachers = [
         name
         for given in args.teacher

@@ -23,12 +23,12 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 import torch
+from teachbench.harness.device import DEVICE_VARIABLE
 from teachbench.harness.knowledge import STEP_UPDATES, VALUE_ESTIMATE
 from torch import nn
 
 #: The optional Student features every DRL student offers.
 DRL_CAPABILITIES = frozenset({VALUE_ESTIMATE, STEP_UPDATES})
-DEVICE_VARIABLE = "TEACHBENCH_DEVICE"
 #: TeachMyAgent's max_ep_len, used when the environment registers no time limit.
 DEFAULT_MAX_STEPS = 2000
 #: V(s0) of a task is estimated on this fixed terrain seed, so the estimate is a function of
