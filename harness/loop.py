@@ -191,12 +191,13 @@ def _run(
     state = LoopState(next_eval=challenge.eval_every_steps, next_reset=challenge.reset_every_steps)
     ckpt = checkpoint_path(spec.record_file)
     identity = {"protocol": run.protocol_hash, "teacher": base["teacher"], "seed": spec.seed}
+    test_tasks = challenge.test_set.tasks
+    # Drawn before a restore, which puts the stream where it was after this same draw.
+    eval_seeds = streams.evaluation.integers(2**31, size=len(test_tasks))
     if ckpt.exists():
         _restore(ckpt, identity, state, streams, teacher, student)
 
     validate = TaskValidator(challenge.space, teacher_name)
-    test_tasks = challenge.test_set.tasks
-    eval_seeds = streams.evaluation.integers(2**31, size=len(test_tasks))
     threshold, reward_range = challenge.mastery_threshold, challenge.reward_range
     budget, max_len = challenge.budget_steps, challenge.max_episode_steps
     env_rng, student_name = streams.env, challenge.student
@@ -226,6 +227,7 @@ def _run(
             state.tasks.append(task)
             state.returns.append(outcome.episodic_return)
             state.lengths.append(outcome.length)
+        evaluated = False
         while state.next_eval <= min(state.steps, budget):
             heartbeat[PHASE] = 4
             t4 = clock()
@@ -236,12 +238,15 @@ def _run(
             state.evaluations.append({"step": state.next_eval, "returns": recorded})
             state.evaluation_s += clock() - t4
             state.next_eval += challenge.eval_every_steps
-            if clock() - last_checkpoint >= checkpoint_every_s:
-                _save(ckpt, identity, state, streams, teacher, student)
-                last_checkpoint = clock()
+            evaluated = True
         if state.next_reset is not None and state.steps >= state.next_reset:
             student.reset()
             state.next_reset += challenge.reset_every_steps
+        # After the reset: a checkpoint taken between an evaluation and a due reset would
+        # resume without that reset.
+        if evaluated and clock() - last_checkpoint >= checkpoint_every_s:
+            _save(ckpt, identity, state, streams, teacher, student)
+            last_checkpoint = clock()
 
     return _finish(run, base, state, student, teacher_name)
 

@@ -20,9 +20,11 @@ from teachbench.harness.knowledge import STEP_UPDATES
 from teachbench.tasks.envs.stump_tracks import StumpTracks
 from teachbench.tasks.suites.teachmyagent import drl_challenges
 
-TINY_BUDGET, TINY_EVAL_EVERY, NAN_STEP = 600, 300, 25
+TINY_BUDGET, TINY_EVAL_EVERY, NAN_STEP = 600, 200, 25
+#: SAC acts uniformly at random all along (its warm-up): the walker falls within a few dozen
+#: steps, so a run is many short episodes with their updates, and checkpoints fall mid-run.
 TINY_STUDENT_KWARGS = {
-    "sac": {"start_steps": 200},
+    "sac": {"start_steps": 10_000},
     "ppo": {"n_steps": 200, "n_minibatches": 4},
 }
 NAN_ENV = "teachbench-test/NaNStumpTracks-v0"
@@ -65,6 +67,15 @@ def _tiny_challenges():
 
 
 TINY_SUITE = Suite(name="tiny-drl", version="test", tiers={"smoke": tuple(_tiny_challenges())})
+MISSING_STUDENT_SUITE = Suite(
+    name="missing-student",
+    version="test",
+    tiers={
+        "smoke": (
+            replace(TINY_SUITE.challenge("smoke", "upper-baseline"), student="no-such-student"),
+        )
+    },
+)
 
 
 class RecordingTeacher(RandomTeacher):

@@ -44,13 +44,22 @@ def test_a_parkour_run_from_the_command_line_reaches_the_leaderboard(capsys, res
     (record_file,) = results.rglob("seed-0.json")
     record = json.loads(record_file.read_text())
     assert record["status"] == "ok" and record["student"]["name"] == "sac"
-    assert [e["step"] for e in record["evaluations"]] == [300, 600]
+    assert [e["step"] for e in record["evaluations"]] == [200, 400, 600]
     assert record["steps"] >= TINY_BUDGET and record["protocol"]["tier"] == "smoke"
     capsys.readouterr()
     assert main(["leaderboard", "--results", str(results), "--out", str(results.parent / "board"),
                  "--reps", "20"]) == 0  # fmt: skip
     table = capsys.readouterr().out
     assert "parkour-fish" in table and "smoke" in table
+
+
+def test_a_smoke_run_with_an_unregistered_student_fails_before_any_work(
+    capsys, results: Path
+) -> None:
+    code = main(["run", "--teacher", "random", "--tier", "smoke", "--seeds", "0",
+                 "--suite", "drl_testkit:MISSING_STUDENT_SUITE", "--results", str(results)])  # fmt: skip
+    assert code == 2 and not results.exists()
+    assert "unknown student 'no-such-student'" in capsys.readouterr().err
 
 
 def test_a_teacher_that_requires_step_updates_gets_every_transition(results: Path) -> None:
