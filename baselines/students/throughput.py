@@ -50,8 +50,8 @@ def measure(body: str, algorithm: str, steps: int, ppo_rollout: int) -> float:
     rng = np.random.default_rng(0)
     if algorithm == "sac":
         learner = SAC(PARKOUR_ENV, PARKOUR_SPACE, {"body": body}, rng, mastery_threshold=230.0,
-                      start_steps=1_000)  # fmt: skip
-        _rate(learner, task, 1_500)  # past the warm-up, with a buffer to sample from
+                      start_steps=300)  # fmt: skip
+        _rate(learner, task, 500)  # past the warm-up, with a buffer to sample from
     else:
         learner = PPO(PARKOUR_ENV, PARKOUR_SPACE, {"body": body}, rng, mastery_threshold=230.0,
                       n_steps=ppo_rollout, n_minibatches=20)  # fmt: skip
@@ -78,7 +78,7 @@ def machine() -> dict:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--steps", type=int, default=1_500, help="timed env steps per case")
+    parser.add_argument("--steps", type=int, default=1_000, help="timed env steps per case")
     parser.add_argument("--ppo-rollout", type=int, default=4_000)
     parser.add_argument("--note", default="", help="e.g. how loaded the machine was")
     args = parser.parse_args(argv)
