@@ -130,7 +130,7 @@ class PPO(Student):
     def _build(self) -> None:
         obs_dim, act_dim = self.env.obs_dim, self.env.act_dim
         self.net = ActorCritic(obs_dim, act_dim, self.hidden, self.generator)
-        self.opt = torch.optim.Adam(self.net.parameters(), lr=self.lr, eps=1e-5)
+        self.opt = torch.optim.Adam(self.net.parameters(), lr=self.lr, eps=1e-5, fused=True)
         self.obs_rms = RunningMeanStd((obs_dim,))
         self.ret_rms = RunningMeanStd(())
         n = self.n_steps

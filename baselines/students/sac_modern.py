@@ -77,9 +77,9 @@ class ModernSAC(SAC):
             float(np.log(self.initial_alpha)), device=self.device, requires_grad=True
         )
         self.target_entropy = -float(act_dim)
-        self.pi_opt = torch.optim.Adam(self.pi_params, lr=self.lr)
-        self.value_opt = torch.optim.Adam(self.value_params, lr=self.lr)
-        self.alpha_opt = torch.optim.Adam([self.log_alpha], lr=self.lr)
+        self.pi_opt = torch.optim.Adam(self.pi_params, lr=self.lr, fused=True)
+        self.value_opt = torch.optim.Adam(self.value_params, lr=self.lr, fused=True)
+        self.alpha_opt = torch.optim.Adam([self.log_alpha], lr=self.lr, fused=True)
 
     def _value(self, obs: np.ndarray) -> float:
         """V(s) ~ min Q(s, mean action): the policy's value without its entropy bonus."""
