@@ -103,7 +103,8 @@ def mlp(
     for i in range(len(sizes) - 1):
         layers.append(linear(sizes[i], sizes[i + 1], generator, init, gain))
         if i < len(sizes) - 2 or last_activation:
-            layers.append(activation())
+            # In place where torch allows it (ReLU): one allocation less per layer and step.
+            layers.append(activation(inplace=True) if activation is nn.ReLU else activation())
     return nn.Sequential(*layers)
 
 

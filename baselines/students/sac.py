@@ -69,6 +69,16 @@ class SquashedGaussianPolicy(nn.Module):
     def mean_action(self, obs: torch.Tensor) -> torch.Tensor:
         return torch.tanh(self.mu(self.trunk(obs)))
 
+    def sample_action(self, obs: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """What ``forward`` samples (the same draw), without the log-probability: for acting."""
+        h = self.trunk(obs)
+        mu = self.mu(h)
+        log_std = LOG_STD_MIN + 0.5 * (LOG_STD_MAX - LOG_STD_MIN) * (
+            torch.tanh(self.log_std(h)) + 1
+        )
+        noise = torch.randn(mu.shape, generator=generator, device=mu.device)
+        return torch.tanh(mu + noise * log_std.exp())
+
 
 class SAC(Student):
     """TeachMyAgent's SAC (SpinningUp 0.1.1) as a teachbench Student."""
@@ -149,7 +159,11 @@ class SAC(Student):
     def _action(self, obs: np.ndarray, deterministic: bool) -> np.ndarray:
         with torch.inference_mode():
             x = self._tensor(obs[None])
-            action = self.pi.mean_action(x) if deterministic else self.pi(x, self.generator)[0]
+            action = (
+                self.pi.mean_action(x)
+                if deterministic
+                else self.pi.sample_action(x, self.generator)
+            )
         return action[0].cpu().numpy()
 
     def _value(self, obs: np.ndarray) -> float:
