@@ -20,6 +20,7 @@ from teachbench.harness.cost import describe, job_matrix
 from teachbench.harness.executors.base import Interrupted, planned, run_campaign, stop_on_signals
 from teachbench.harness.executors.local import default_workers
 from teachbench.harness.executors.options import add_executor_arguments, make_executor, run_options
+from teachbench.harness.device import DEVICES, use_device
 from teachbench.harness.plan import plan_runs
 from teachbench.harness.records import RecordError
 from teachbench.harness.reproduce import add_reproduce_parser, prepare
@@ -141,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--hp", type=_hyperparameter, action="append", default=[], metavar="K=V")
     run.add_argument("--no-trace", action="store_true", help="do not save the curriculum trace")
     run.add_argument("--checkpoint-every", type=float, default=60.0, metavar="SECONDS")
+    run.add_argument("--device", choices=DEVICES, help="DRL students' device (default: cpu)")
 
     board = commands.add_parser("leaderboard", help="tables and a figure from run records")
     board.add_argument(
@@ -280,6 +282,8 @@ def _warn(message: str) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if args.device:
+        use_device(args.device)
     teachers = usable_teachers(args.teacher, dict(args.hp), _warn)
     if args.dry_run:
         matrix = job_matrix(args.suite, args.tier, list(teachers), args.results, args.challenge,

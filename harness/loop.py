@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from teachbench.harness.challenge import Challenge, Suite
 from teachbench.harness.errors import RunFailure
-from teachbench.harness.knowledge import VALUE_ESTIMATE
+from teachbench.harness.knowledge import STEP_UPDATES, VALUE_ESTIMATE
 from teachbench.harness.outcome import Episode, grade
 from teachbench.harness.provenance import provenance
 from teachbench.harness.records import RETURN_DECIMALS, mastered_percent, trace_path, write_record
@@ -275,16 +275,19 @@ def _run(
     )
     if VALUE_ESTIMATE in teacher.requires:
         teacher.set_value_estimator(lambda task: student.value_estimate(to_env(task)))
+    if _wants_steps(teacher, student):
+        student.set_step_listener(teacher.step_update)
 
     state = LoopState(next_eval=challenge.eval_every_steps, next_reset=challenge.reset_every_steps)
     ckpt = checkpoint_path(spec.record_file)
     identity = {"protocol": run.protocol_hash, "teacher": base["teacher"], "seed": spec.seed}
+    test_tasks = challenge.test_set.tasks
+    # Drawn before a restore, which puts the stream where it was after this same draw.
+    eval_seeds = streams.evaluation.integers(2**31, size=len(test_tasks))
     if ckpt.exists():
         _restore(ckpt, identity, state, streams, teacher, student)
 
     validate = TaskValidator(challenge.space, teacher_name)
-    test_tasks = challenge.test_set.tasks
-    eval_seeds = streams.evaluation.integers(2**31, size=len(test_tasks))
     threshold, reward_range = challenge.mastery_threshold, challenge.reward_range
     budget, max_len = challenge.budget_steps, challenge.max_episode_steps
     env_rng, student_name = streams.env, challenge.student
@@ -317,6 +320,7 @@ def _run(
             state.tasks.append(task)
             state.returns.append(outcome.episodic_return)
             state.lengths.append(outcome.length)
+        evaluated = False
         while state.next_eval <= min(state.steps, budget):
             heartbeat[PHASE] = 4
             t4 = clock()
@@ -327,14 +331,29 @@ def _run(
             state.evaluations.append({"step": state.next_eval, "returns": recorded})
             state.evaluation_s += clock() - t4
             state.next_eval += challenge.eval_every_steps
-            if clock() - last_checkpoint >= checkpoint_every_s:
-                _save(ckpt, identity, state, streams, teacher, student)
-                last_checkpoint = clock()
+            evaluated = True
         if state.next_reset is not None and state.steps >= state.next_reset:
             student.reset()
             state.next_reset += challenge.reset_every_steps
+        # After the reset: a checkpoint taken between an evaluation and a due reset would
+        # resume without that reset.
+        if evaluated and clock() - last_checkpoint >= checkpoint_every_s:
+            _save(ckpt, identity, state, streams, teacher, student)
+            last_checkpoint = clock()
 
     return _finish(run, base, state, student, teacher_name)
+
+
+def _wants_steps(teacher: Teacher, student: Student) -> bool:
+    """Per-step transitions go to teachers that require them or override ``step_update``.
+
+    A teacher that merely overrides the hook (SPDL) still runs with students that cannot
+    feed it, and gets the transitions where the student can.
+    """
+    if STEP_UPDATES not in type(student).capabilities:
+        return False
+    overrides = type(teacher).step_update is not Teacher.step_update
+    return STEP_UPDATES in teacher.requires or overrides
 
 
 def _checked(played: Episode, max_len: int, student_name: str) -> Episode:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
@@ -57,6 +58,14 @@ class Student(ABC):
 
     @abstractmethod
     def load_state_dict(self, state: dict[str, Any]) -> None: ...
+
+    def set_step_listener(self, listener: Callable[[tuple], None] | None) -> None:
+        """Receive every training transition ``(s, a, r, s', terminated)`` as it happens.
+
+        The harness calls this for teachers that use per-step feedback (``step_updates``);
+        only students with the ``step_updates`` capability must support it.
+        """
+        raise NotImplementedError(f"{type(self).__name__} has no per-step channel")
 
     def value_estimate(self, task: np.ndarray) -> float:
         """V(s0) for ``task``; only students with the ``value_estimate`` capability."""

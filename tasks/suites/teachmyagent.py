@@ -141,17 +141,35 @@ PARKOUR_BODIES = (
     ("climbing_profile_chimpanzee", "climbing_test_set_v1", range(16, 32)),
     ("fish", "swimming_test_set_v1", range(32, 48)),
 )
-#: smoke: a few thousand steps prove the wiring; full: the published protocol.
-DRL_BUDGETS = {"smoke": (20_000, 10_000, 2), "full": (BUDGET, EVAL_EVERY, 16)}
+#: (budget, evaluation period, seeds). smoke: every code path of the real students in about a
+#: minute per run here; full: the published protocol.
+DRL_BUDGETS = {"smoke": (4_000, 2_000, 2), "full": (BUDGET, EVAL_EVERY, 16)}
+#: smoke: the students' TeachMyAgent configuration with the warm-up and rollouts scaled down so
+#: that the learned policy acts and learns within the smoke budget (networks, batch sizes and
+#: learning rates unchanged).
+SMOKE_STUDENT_KWARGS = {
+    "sac": {"start_steps": 1_000},
+    "ppo": {"n_steps": 1_000, "n_minibatches": 4},
+}
+#: smoke evaluates every 10th task of the test set: it proves the evaluation, not a score.
+SMOKE_TEST_STRIDE = 10
 
 
-def _loaded(name: str) -> TestSet:
-    return TestSet(name, evaluation_sets.load_test_set(name)[1])
+def _loaded(name: str, tier: str) -> TestSet:
+    tasks = evaluation_sets.load_test_set(name)[1]
+    if tier == "smoke":
+        return TestSet(f"{name}-every-{SMOKE_TEST_STRIDE}th", tasks[::SMOKE_TEST_STRIDE])
+    return TestSet(name, tasks)
+
+
+def _drl_student_kwargs(learner: str, tier: str) -> dict:
+    return dict(SMOKE_STUDENT_KWARGS[learner]) if tier == "smoke" else {}
 
 
 def drl_challenges(tier: str) -> tuple[Challenge, ...]:
     """Surrogate challenges moved onto Box2D with SAC/PPO students, plus Parkour."""
     budget, eval_every, n_seeds = DRL_BUDGETS[tier]
+    stumps = _loaded("parametric_stumps_test_set", tier)
     challenges = []
     for challenge in surrogate_challenges():
         student_kwargs = dict(challenge.student_kwargs)
@@ -163,7 +181,8 @@ def drl_challenges(tier: str) -> tuple[Challenge, ...]:
                 env_id=STUMP_ENV,
                 env_kwargs={"body": body},
                 student=learner,
-                student_kwargs={},
+                student_kwargs=_drl_student_kwargs(learner, tier),
+                test_set=stumps,
                 budget_steps=budget,
                 eval_every_steps=eval_every,
                 reset_every_steps=challenge.reset_every_steps
@@ -181,7 +200,8 @@ def drl_challenges(tier: str) -> tuple[Challenge, ...]:
                 env_space=PARKOUR_SPACE,
                 env_kwargs={"body": body},
                 student="sac",
-                test_set=_loaded(test_set),
+                student_kwargs=_drl_student_kwargs("sac", tier),
+                test_set=_loaded(test_set, tier),
                 budget_steps=budget,
                 eval_every_steps=eval_every,
                 mastery_threshold=SUCCESS_RETURN,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from teachbench.harness.mapping import ShuffledCells
-from teachbench.tasks.suites.teachmyagent import SUITE
+from teachbench.tasks.suites.teachmyagent import DRL_BUDGETS, SUITE
 
 
 def test_challenges_follow_teachmyagent() -> None:
@@ -44,4 +44,7 @@ def test_drl_tiers_point_at_the_box2d_environments_and_their_test_sets() -> None
     assert [lv.value for lv in fish.levels] == ["low"] and fish.seeds == tuple(range(32, 48))
     assert fish.reward_range == (-150.0, 360.0)
     smoke = SUITE.challenge("smoke", "forgetting")
-    assert smoke.budget_steps == 20_000 and smoke.reset_every_steps <= smoke.budget_steps
+    assert (
+        smoke.budget_steps == DRL_BUDGETS["smoke"][0]
+        and smoke.reset_every_steps <= smoke.budget_steps
+    )

@@ -1,0 +1,108 @@
+"""Measure the DRL students' training throughput per body, for the campaign cost model.
+
+``python -m teachbench.baselines.students.throughput --out tasks/data/throughput.json``
+plays each (student, body) on its Parkour or Stump Tracks environment with TeachMyAgent's
+configuration, past SAC's warm-up, and writes env steps per second *including the gradient
+updates* (and a 20M-step run's wall-clock) with a description of the machine. One torch
+thread, as in a run. PPO's rollout is shortened (``--ppo-rollout``): its cost per step does
+not depend on the rollout length.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from teachbench.baselines.students.ppo import PPO
+from teachbench.baselines.students.sac import SAC
+from teachbench.harness.space import TaskSpace
+
+RUN_STEPS = 20_000_000
+#: ``module:id`` makes gymnasium import the environments (baselines never import tasks).
+PARKOUR_ENV = "teachbench.tasks.envs:teachbench/Parkour-v0"
+#: The students ignore the space (it is the challenge's business); any 8-D box will do.
+PARKOUR_SPACE = TaskSpace([f"parameter_{i}" for i in range(8)], [-1.0] * 8, [10.0] * 8)
+#: A Parkour task of the "medium" training box: hilly ground, some water, a few creepers.
+TASKS = {
+    "old_classic_bipedal": [-0.15, 0.8, 0.1, 0.0, 0.25, 0.0, 5.0, 10.0],
+    "climbing_profile_chimpanzee": [-0.15, 0.8, 0.1, 0.0, 0.25, 2.0, 2.0, 10.0],
+    "fish": [-0.15, 0.8, 0.1, 1.0, 0.25, 0.0, 5.0, 10.0],
+}
+
+
+def _rate(learner, task: np.ndarray, steps: int) -> float:
+    done, seed = 0, 0
+    start = time.perf_counter()
+    while done < steps:
+        done += learner.run_episode(task, seed).length
+        seed += 1
+    return done / (time.perf_counter() - start)
+
+
+def measure(body: str, algorithm: str, steps: int, ppo_rollout: int) -> float:
+    task = np.array(TASKS[body])
+    rng = np.random.default_rng(0)
+    if algorithm == "sac":
+        learner = SAC(PARKOUR_ENV, PARKOUR_SPACE, {"body": body}, rng, mastery_threshold=230.0,
+                      start_steps=300)  # fmt: skip
+        _rate(learner, task, 500)  # past the warm-up, with a buffer to sample from
+    else:
+        learner = PPO(PARKOUR_ENV, PARKOUR_SPACE, {"body": body}, rng, mastery_threshold=230.0,
+                      n_steps=ppo_rollout, n_minibatches=20)  # fmt: skip
+        steps = max(steps, 2 * ppo_rollout)
+    return _rate(learner, task, steps)
+
+
+def machine() -> dict:
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        model = next((line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
+                      if line.startswith("model name")), "")  # fmt: skip
+    return {
+        "cpu": model or platform.processor(),
+        "cores_visible": len(os.sched_getaffinity(0)),
+        "platform": platform.platform(),
+        "torch": torch.__version__,
+        "torch_threads": 1,
+        "measured": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--steps", type=int, default=1_000, help="timed env steps per case")
+    parser.add_argument("--ppo-rollout", type=int, default=4_000)
+    parser.add_argument("--note", default="", help="e.g. how loaded the machine was")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)
+    results = {}
+    for algorithm in ("sac", "ppo"):
+        for body in TASKS:
+            rate = measure(body, algorithm, args.steps, args.ppo_rollout)
+            results.setdefault(algorithm, {})[body] = {
+                "env_steps_per_s": round(rate, 1),
+                "hours_per_20m_steps": round(RUN_STEPS / rate / 3600, 1),
+            }
+            print(f"{algorithm} {body}: {rate:.0f} env steps/s, "
+                  f"{RUN_STEPS / rate / 3600:.1f} h per 20M steps", flush=True)  # fmt: skip
+    document = {
+        "what": "env steps per second of one training run, gradient updates included, one "
+        "torch thread, TeachMyAgent's student configurations, on Parkour",
+        "machine": machine(),
+        "note": args.note,
+        "run_steps": RUN_STEPS,
+        "students": results,
+    }
+    args.out.write_text(json.dumps(document, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
