@@ -17,10 +17,10 @@ from teachbench.harness.arguments import (
     usable_teachers,
 )
 from teachbench.harness.cost import describe, job_matrix
+from teachbench.harness.device import DEVICES, use_device
 from teachbench.harness.executors.base import Interrupted, planned, run_campaign, stop_on_signals
 from teachbench.harness.executors.local import default_workers
 from teachbench.harness.executors.options import add_executor_arguments, make_executor, run_options
-from teachbench.harness.device import DEVICES, use_device
 from teachbench.harness.plan import plan_runs
 from teachbench.harness.records import RecordError
 from teachbench.harness.reproduce import add_reproduce_parser, prepare
