@@ -31,7 +31,7 @@ import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from teachbench.harness.storage import atomic_write
+from teachbench.harness.storage import StorageError, atomic_write
 
 CLAIM_INFIX = ".claim-"
 #: How often a holder refreshes its heartbeat.
@@ -166,7 +166,13 @@ def try_claim(
 ) -> Claim | Holder:
     """Claim a run: a ``Claim`` when this process now holds it, else the live ``Holder``."""
     owner = owner or default_owner()
-    record_file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        record_file.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file where the folder must go, a read-only or full disk
+        raise StorageError(
+            f"cannot prepare {record_file.parent} for its runs' claims ({exc.strerror or exc}); "
+            "check the results folder"
+        ) from None
     while True:
         generations = _generations(record_file)
         if generations:
