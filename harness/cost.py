@@ -82,6 +82,22 @@ def load_rates(path: Path = THROUGHPUT_FILE) -> Rates:
         ) from None
 
 
+def update_rates(measured: Sequence[Rate], path: Path = THROUGHPUT_FILE) -> None:
+    """Write ``measured`` into the throughput file, replacing entries of the same
+    (tier, student, body) and keeping the others (another learner's, another tool's)."""
+    replaced = {(e.tier, e.student, e.body) for e in measured}
+    try:
+        kept = [e for e in load_rates(path).entries if (e.tier, e.student, e.body) not in replaced]
+    except ValueError:
+        kept = []
+    doc = {
+        "machine": f"{_cpu_model()}, {os.cpu_count()} CPU(s), one core per run",
+        "measured_on": time.strftime("%Y-%m-%d"),
+        "entries": [asdict(e) for e in [*measured, *kept]],
+    }
+    path.write_text(json.dumps(doc, indent=1) + "\n")
+
+
 def body_of(challenge: Challenge) -> str:
     return str(challenge.env_kwargs.get("body") or challenge.student_kwargs.get("body") or ANY)
 
@@ -309,17 +325,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Measure this machine's rates and rewrite the throughput file (keeps others' entries)."""
     suite = "teachmyagent"
     measured = [measure_run(suite, "surrogate", "upper-baseline"), *measure_env_only(suite, "full")]
-    try:
-        kept = [e for e in load_rates().entries if e.student not in ("surrogate", ENV_ONLY)]
-    except ValueError:
-        kept = []
-    doc = {
-        "machine": f"{_cpu_model()}, {os.cpu_count()} CPU(s), one core per run; "
-        "measured while other work shared the machine",
-        "measured_on": time.strftime("%Y-%m-%d"),
-        "entries": [asdict(e) for e in [*measured, *kept]],
-    }
-    THROUGHPUT_FILE.write_text(json.dumps(doc, indent=1) + "\n")
+    update_rates(measured)
     for entry in measured:
         print(
             f"{entry.tier:10s} {entry.student:10s} {entry.body:30s} {entry.steps_per_s:10.0f}  {entry.source}"

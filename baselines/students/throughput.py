@@ -1,6 +1,7 @@
 """Measure the DRL students' training throughput per body, for the campaign cost model.
 
-``python -m teachbench.baselines.students.throughput --out tasks/data/throughput.json``
+``python -m teachbench.baselines.students.throughput`` (writes its rates into the campaign
+planner's throughput file, ``teachbench/harness/throughput.json``)
 plays each (student, body) on its Parkour or Stump Tracks environment with TeachMyAgent's
 configuration, past SAC's warm-up, and writes env steps per second *including the gradient
 updates* (and a 20M-step run's wall-clock) with a description of the machine. One torch
@@ -11,7 +12,6 @@ not depend on the rollout length.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import time
@@ -21,6 +21,7 @@ import numpy as np
 import torch
 from teachbench.baselines.students.ppo import PPO
 from teachbench.baselines.students.sac import SAC
+from teachbench.harness.cost import ANY, Rate, update_rates
 from teachbench.harness.space import TaskSpace
 
 RUN_STEPS = 20_000_000
@@ -77,31 +78,21 @@ def machine() -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--steps", type=int, default=1_000, help="timed env steps per case")
     parser.add_argument("--ppo-rollout", type=int, default=4_000)
     parser.add_argument("--note", default="", help="e.g. how loaded the machine was")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
-    results = {}
+    measured = []
     for algorithm in ("sac", "ppo"):
         for body in TASKS:
             rate = measure(body, algorithm, args.steps, args.ppo_rollout)
-            results.setdefault(algorithm, {})[body] = {
-                "env_steps_per_s": round(rate, 1),
-                "hours_per_20m_steps": round(RUN_STEPS / rate / 3600, 1),
-            }
+            source = (f"{args.steps} timed training steps on Parkour, updates included, one torch "
+                      f"thread, TeachMyAgent's configuration ({machine()['platform']}). {args.note}")  # fmt: skip
+            measured.append(Rate(ANY, algorithm, body, round(rate, 1), source.strip()))
             print(f"{algorithm} {body}: {rate:.0f} env steps/s, "
                   f"{RUN_STEPS / rate / 3600:.1f} h per 20M steps", flush=True)  # fmt: skip
-    document = {
-        "what": "env steps per second of one training run, gradient updates included, one "
-        "torch thread, TeachMyAgent's student configurations, on Parkour",
-        "machine": machine(),
-        "note": args.note,
-        "run_steps": RUN_STEPS,
-        "students": results,
-    }
-    args.out.write_text(json.dumps(document, indent=2) + "\n")
+    update_rates(measured)
 
 
 if __name__ == "__main__":
