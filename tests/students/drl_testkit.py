@@ -18,11 +18,15 @@ from teachbench.baselines.teachers.random_teacher import RandomTeacher
 from teachbench.harness.challenge import Suite, TestSet
 from teachbench.harness.knowledge import STEP_UPDATES
 from teachbench.tasks.envs.stump_tracks import StumpTracks
-from teachbench.tasks.suites.teachmyagent import drl_challenges
+from teachbench.tasks.suites.teachmyagent import STUMP_ENV, drl_challenges
 
 TINY_BUDGET, TINY_EVAL_EVERY, NAN_STEP = 600, 200, 25
-#: SAC acts uniformly at random all along (its warm-up): the walker falls within a few dozen
-#: steps, so a run is many short episodes with their updates, and checkpoints fall mid-run.
+#: Stump Tracks with episodes capped at this many steps: a walker acting at random may stand
+#: still for the whole 2000-step time-out, and a run must be several episodes (with their
+#: updates) so that its checkpoints fall mid-run.
+TINY_EPISODE_STEPS = 150
+SHORT_STUMP_ENV = "teachbench-test/ShortStumpTracks-v0"
+#: SAC acts uniformly at random all along (its warm-up).
 TINY_STUDENT_KWARGS = {
     "sac": {"start_steps": 10_000},
     "ppo": {"n_steps": 200, "n_minibatches": 4},
@@ -42,10 +46,14 @@ class NaNStumpTracks(StumpTracks):
 
 if NAN_ENV not in gym.registry:
     gym.register(id=NAN_ENV, entry_point=NaNStumpTracks, max_episode_steps=2000)
+if SHORT_STUMP_ENV not in gym.registry:
+    gym.register(id=SHORT_STUMP_ENV, entry_point=StumpTracks, max_episode_steps=TINY_EPISODE_STEPS)
 
 
 def _tiny(challenge, **changes):
     student_kwargs = {**TINY_STUDENT_KWARGS[challenge.student], **changes.pop("student_kwargs", {})}
+    if challenge.env_id == STUMP_ENV:
+        changes = {"env_id": SHORT_STUMP_ENV, "max_episode_steps": TINY_EPISODE_STEPS, **changes}
     return replace(
         challenge,
         budget_steps=TINY_BUDGET,
