@@ -182,7 +182,7 @@ def test_a_sac_update_against_the_machines_matmul_speed(benchmark) -> None:
     print(f"\nSAC update: {best * 1e3:.1f} ms, {flops / 1e9:.2f} GFLOP -> {achieved:.1f} GFLOP/s; "
           f"single-thread matmul on the same shapes {peak:.1f} GFLOP/s: "
           f"{achieved / peak:.0%} (target {TARGET_MATMUL:.0%})")  # fmt: skip
-    check_target("SAC update / matmul peak", achieved / peak, TARGET_MATMUL, True)
+    assert achieved / peak >= TARGET_MATMUL
 
 
 def test_what_a_sac_training_step_costs(benchmark) -> None:

@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 from rliable import library as rly
 from rliable import metrics
-from targets import check_target
 from teachbench.leaderboard.publish import Timer, publish
 from teachbench.leaderboard.runs import runs_frame
 from teachbench.leaderboard.stats import SCORE_MAX, derive_seed, interval_estimates
@@ -67,4 +66,4 @@ def test_full_leaderboard_of_the_committed_campaign(benchmark, tmp_path: Path, c
             f"reps): "
             f"ours {ours:.2f} s, rliable {theirs:.2f} s ({theirs / ours:.0f}x)"
         )
-    check_target("full leaderboard, s", wall, TARGET_S, False)
+    assert wall < TARGET_S

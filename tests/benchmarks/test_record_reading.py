@@ -11,7 +11,6 @@ import json
 import time
 from pathlib import Path
 
-from targets import check_target
 from teachbench.harness.records import iter_record_files, load_record
 
 CAMPAIGN = Path(__file__).resolve().parents[2] / "results" / "baselines"
@@ -40,4 +39,4 @@ def test_reading_and_verifying_the_committed_campaign(benchmark, capsys) -> None
             f"{1000 * read_s / len(files):.2f} ms each) | plain json.loads {plain_s:.2f} s | "
             f"ratio {read_s / plain_s:.2f}x"
         )
-    check_target("read + verify the campaign, s", read_s, TARGET_S, False)
+    assert read_s < TARGET_S
