@@ -28,8 +28,10 @@ def test_the_shipped_rates_were_measured_and_say_where() -> None:
     assert rates.machine and rates.measured_on
     surrogate, bound = rates.find("surrogate", "surrogate", "spider")
     assert surrogate.steps_per_s > 0 and not bound
-    walker, bound = rates.find("full", "sac", "fish")
-    assert walker.student == ENV_ONLY and bound and "no learning" in walker.source
+    fish, bound = rates.find("full", "sac", "fish")  # a measured training rate
+    assert fish.student == "sac" and not bound and "updates included" in fish.source
+    spider, bound = rates.find("full", "sac", "spider")  # not measured: the env-only bound
+    assert spider.student == ENV_ONLY and bound and "no learning" in spider.source
 
 
 def test_matrix_counts_runs_and_recorded_ones_and_costs_what_is_left(results: Path) -> None:
