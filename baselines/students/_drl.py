@@ -181,23 +181,6 @@ def load_module_state(module: nn.Module, state: dict[str, Any]) -> None:
     module.load_state_dict({k: torch.from_numpy(np.array(v)).to(device) for k, v in state.items()})
 
 
-def optimizer_state(optimizer: torch.optim.Optimizer) -> dict[str, dict[str, np.ndarray]]:
-    """Per-parameter moments and step counts (hyper-parameters come from the constructor)."""
-    return {
-        str(i): {k: v.detach().cpu().numpy().copy() for k, v in slots.items()}
-        for i, slots in optimizer.state_dict()["state"].items()
-    }
-
-
-def load_optimizer_state(optimizer: torch.optim.Optimizer, state: dict[str, Any]) -> None:
-    groups = optimizer.state_dict()["param_groups"]
-    slots = {
-        int(i): {k: torch.from_numpy(np.array(v)) for k, v in values.items()}
-        for i, values in state.items()
-    }
-    optimizer.load_state_dict({"state": slots, "param_groups": groups})
-
-
 def generator_state(generator: torch.Generator) -> np.ndarray:
     return generator.get_state().numpy().copy()
 

@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 import numpy as np
 import torch
 from teachbench.baselines.students import _drl
+from teachbench.baselines.teachers._torch_nets import load_optimizer_state, optimizer_state
 from teachbench.harness import Student
 from teachbench.harness.outcome import Episode
 from teachbench.harness.space import TaskSpace
@@ -297,7 +298,7 @@ class PPO(Student):
         n = self.pos
         return {
             "net": _drl.module_state(self.net),
-            "optimizer": _drl.optimizer_state(self.opt),
+            "optimizer": optimizer_state(self.opt),
             "generator": _drl.generator_state(self.generator),
             "obs_rms": self.obs_rms.state_dict(),
             "ret_rms": self.ret_rms.state_dict(),
@@ -308,7 +309,7 @@ class PPO(Student):
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         _drl.load_module_state(self.net, state["net"])
-        _drl.load_optimizer_state(self.opt, state["optimizer"])
+        load_optimizer_state(self.opt, state["optimizer"])
         _drl.load_generator_state(self.generator, state["generator"])
         self.obs_rms.load_state_dict(state["obs_rms"])
         self.ret_rms.load_state_dict(state["ret_rms"])

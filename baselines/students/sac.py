@@ -30,6 +30,7 @@ import numpy as np
 import torch
 from teachbench.baselines.students import _drl
 from teachbench.baselines.students._replay import ReplayBuffer
+from teachbench.baselines.teachers._torch_nets import load_optimizer_state, optimizer_state
 from teachbench.harness import Student
 from teachbench.harness.outcome import Episode
 from teachbench.harness.space import TaskSpace
@@ -264,9 +265,7 @@ class SAC(Student):
     def state_dict(self) -> dict[str, Any]:
         return {
             "nets": {name: _drl.module_state(getattr(self, name)) for name in self.nets},
-            "optimizers": {
-                name: _drl.optimizer_state(getattr(self, name)) for name in self.optimizers
-            },
+            "optimizers": {name: optimizer_state(getattr(self, name)) for name in self.optimizers},
             "generator": _drl.generator_state(self.generator),
             "buffer": self.buffer.state_dict(),
             "total_steps": self.total_steps,
@@ -277,7 +276,7 @@ class SAC(Student):
         for name in self.nets:
             _drl.load_module_state(getattr(self, name), state["nets"][name])
         for name in self.optimizers:
-            _drl.load_optimizer_state(getattr(self, name), state["optimizers"][name])
+            load_optimizer_state(getattr(self, name), state["optimizers"][name])
         _drl.load_generator_state(self.generator, state["generator"])
         self.buffer.load_state_dict(state["buffer"])
         self.total_steps = int(state["total_steps"])
