@@ -10,36 +10,8 @@ The subpackages are ``teachbench.harness`` (the core: contracts, run loop, recor
 ``teachbench.leaderboard`` (statistics, tables, figures).
 """
 
-from teachbench.harness import (
-    Challenge,
-    Episode,
-    ExpertKnowledge,
-    GaussianDistribution,
-    Level,
-    Outcome,
-    Status,
-    Student,
-    Suite,
-    TaskSpace,
-    Teacher,
-    TestSet,
-    Tier,
-    check_param,
-)
+# The surface is listed once, in teachbench.harness; the top-level package re-exports all of it.
+from teachbench import harness as _harness
+from teachbench.harness import *  # noqa: F403
 
-__all__ = [
-    "Challenge",
-    "Episode",
-    "ExpertKnowledge",
-    "GaussianDistribution",
-    "Level",
-    "Outcome",
-    "Status",
-    "Student",
-    "Suite",
-    "TaskSpace",
-    "Teacher",
-    "TestSet",
-    "Tier",
-    "check_param",
-]
+__all__ = list(_harness.__all__)

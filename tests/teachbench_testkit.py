@@ -91,3 +91,12 @@ def comparable(record: dict) -> dict:
     """A record without what legitimately differs between identical runs: time and place."""
     differs = ("timings", "provenance", "digest", "signature")
     return {k: v for k, v in record.items() if k not in differs}
+
+
+def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
+    """``teachbench ARGV`` in-process: its exit code, stdout and stderr."""
+    from teachbench.harness.cli import main
+
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err

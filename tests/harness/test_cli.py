@@ -9,15 +9,12 @@ from pathlib import Path
 import pytest
 from teachbench.harness.cli import main
 from teachbench.harness.records import write_record
-from teachbench_testkit import SMALL_SUITE
+from teachbench_testkit import SMALL_SUITE, run_cli
 
 SUITE = "teachbench_testkit:SMALL_SUITE"
 
 
-def run(argv: list[str], capsys) -> tuple[int, str, str]:
-    code = main(argv)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+run = run_cli
 
 
 def small_run(results: Path, *extra: str) -> list[str]:

@@ -22,15 +22,13 @@ from teachbench.harness.records import iter_record_files
 from teachbench.harness.registry import RegistryError
 from teachbench.harness.runspec import RunSpec
 from teachbench.harness.storage import StorageError, check_writable
+from teachbench_testkit import run_cli
 
 SUITE = "teachbench_testkit:SMALL_SUITE"
 HOSTILE = "teachbench_hostile"
 
 
-def run(argv: list[str], capsys) -> tuple[int, str, str]:
-    code = main(argv)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+run = run_cli
 
 
 def small_run(results: Path, *extra: str) -> list[str]:
