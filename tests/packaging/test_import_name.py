@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -50,3 +52,35 @@ def test_every_subpackage_is_declared_for_installation() -> None:
         for init in (ROOT / top).rglob("__init__.py")
     }
     assert declared == found
+
+
+def test_the_wheel_holds_every_file_the_package_reads(tmp_path: Path) -> None:
+    """Data read at run time (test sets, published tables, body notes) ships in the wheel.
+
+    An editable install reads them from the checkout, so only a built wheel (what tox and
+    users install) shows a file left out of ``package-data``. The wheel is built from a copy
+    of the tracked files: a ``build/`` folder left in the checkout would hide what is missing.
+    """
+    package_files = _tracked(*SUBPACKAGES, "results/published")
+    if not package_files:
+        pytest.skip("not a git checkout: no list of the files that should ship")
+    source = tmp_path / "source"
+    for name in [*package_files, *_tracked("__init__.py", "pyproject.toml", "README.md")]:
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, source / name)
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path), str(source)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    (wheel,) = tmp_path.glob("teachbench-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = {name.removeprefix("teachbench/") for name in archive.namelist()}
+    missing = sorted(set(package_files) - shipped)
+    assert not missing, f"tracked package files not in the wheel: {missing}"
+
+
+def _tracked(*paths: str) -> list[str]:
+    listed = subprocess.run(["git", "ls-files", *paths], cwd=ROOT, capture_output=True, text=True)
+    return listed.stdout.split() if listed.returncode == 0 else []
