@@ -123,7 +123,9 @@ def radar_figure(ratios: pd.DataFrame, columns: int = 2, baseline: str = "random
     one_protocol(shown)
     levels = levels_of(shown["level"])
     with matplotlib.rc_context(PAPER_STYLE):
-        height = 2.4 if columns == 1 else FIGURE_WIDTHS[2] / min(len(levels), 3)
+        # Room under the panels for the legend and its footnote, which constrained layout
+        # would otherwise take from the panels (pushing their titles off the top).
+        height = 2.4 if columns == 1 else FIGURE_WIDTHS[2] / min(len(levels), 3) + 0.55
         fig, axes = new_figure(columns, len(levels), height, polar=True, max_cols=3,
                                max_cols_one=1)  # fmt: skip
         handles, notes = {}, []
