@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from teachbench.harness.challenge import Challenge
-from teachbench.harness.records import RecordError, read_record
-from teachbench.harness.runspec import RunSpec, resolve_suite, resolve_teacher
-from teachbench.harness.vocabulary import Status
+from teachbench.harness.plan import judge_record, teacher_identity
+from teachbench.harness.runspec import RunSpec, resolve_suite
+from teachbench.harness.supervisor import inspect_teacher
 
 THROUGHPUT_FILE = Path(__file__).with_name("throughput.json")
 ENV_ONLY = "env-only"
@@ -135,16 +135,6 @@ class Matrix:
     rows: list[Row] = field(default_factory=list)
 
 
-def _recorded(spec: RunSpec, protocol_hash: str) -> bool:
-    if not spec.record_file.exists():
-        return False
-    try:
-        doc = read_record(spec.record_file)
-    except RecordError:
-        return False
-    return doc["status"] != Status.FAILED and doc["protocol"]["hash"] == protocol_hash
-
-
 def job_matrix(
     suite_name: str,
     tier: str,
@@ -156,9 +146,15 @@ def job_matrix(
     hyperparameters: dict[str, Any] | None = None,
     rates: Rates | None = None,
 ) -> Matrix:
-    """teachers x challenges x levels x seeds of one tier, with what is already recorded."""
-    for teacher in teachers:
-        resolve_teacher(teacher)
+    """teachers x challenges x levels x seeds of one tier, with what is already recorded.
+
+    "Recorded" is judged as a real run would (:func:`judge_record`): a record of an older
+    protocol or teacher code does not count. Teachers are loaded in sandboxed children.
+    """
+    identities = {
+        teacher: teacher_identity(inspect_teacher(teacher, dict(hyperparameters or {})))
+        for teacher in teachers
+    }
     suite = resolve_suite(suite_name)
     rates = rates or load_rates()
     chosen = (
@@ -178,7 +174,7 @@ def job_matrix(
                     spec = RunSpec(suite_name, tier, challenge.name, str(level), teacher, seed,
                                    results, dict(hyperparameters or {}))  # fmt: skip
                     row.runs += 1
-                    row.recorded += _recorded(spec, protocol_hash)
+                    row.recorded += judge_record(spec, protocol_hash, identities[teacher]).done
         matrix.rows.append(row)
     return matrix
 

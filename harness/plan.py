@@ -13,7 +13,7 @@ from teachbench.harness.records import RecordError, load_record
 from teachbench.harness.runspec import RunSpec, resolve_suite
 from teachbench.harness.storage import StorageError
 from teachbench.harness.supervisor import TeacherInfo, inspect_teacher
-from teachbench.harness.vocabulary import Trust
+from teachbench.harness.vocabulary import Status, Trust
 
 
 @dataclass
@@ -45,7 +45,7 @@ def plan_runs(
     already did and passes ``teacher_info``; this process never imports submitted code.
     """
     info = teacher_info or inspect_teacher(teacher, dict(hyperparameters or {}))
-    current = {"entry_point": info.entry_point, "code_version": info.code_version}
+    current = teacher_identity(info)
     suite: Suite = resolve_suite(suite_name)
     chosen = (
         [suite.challenge(tier, name) for name in challenges]
@@ -83,38 +83,61 @@ def plan_runs(
     return plan
 
 
-def _already_done(spec: RunSpec, protocol_hash: str, current: dict[str, str], plan: Plan) -> bool:
+def teacher_identity(info: TeacherInfo) -> dict[str, str]:
+    """The record fields that must match the teacher's code now for its runs to count as done."""
+    return {"entry_point": info.entry_point, "code_version": info.code_version}
+
+
+@dataclass(frozen=True)
+class RecordVerdict:
+    """What an existing record means for its run; judged without touching the file."""
+
+    done: bool
+    #: ``(suffix, why)`` when the file must be renamed out of the way before the run is redone.
+    set_aside: tuple[str, str] | None = None
+    #: A done run whose record this machine's key does not verify.
+    unverified: bool = False
+
+
+def judge_record(spec: RunSpec, protocol_hash: str, current: dict[str, str]) -> RecordVerdict:
     """A run is done if a valid record of the same protocol, teacher code and settings exists.
 
     A record that cannot be read (whatever the damage), belongs to another protocol
     version, or was made by another entry point or another version of the teacher's
-    code is never overwritten: it is renamed aside, so nothing is lost, and the run
-    is redone. Failed runs are redone.
+    code is never overwritten: it is to be renamed aside, so nothing is lost, and the run
+    redone. Failed runs are redone. Read-only, so a dry run can count what a real one would do.
     """
     path = spec.record_file
     if not path.exists():
-        return False
+        return RecordVerdict(done=False)
     try:
         loaded = load_record(path)
     except RecordError as exc:
-        _set_aside(path, f"invalid-{time.strftime('%Y%m%dT%H%M%S')}", str(exc), plan)
-        return False
+        return RecordVerdict(False, (f"invalid-{time.strftime('%Y%m%dT%H%M%S')}", str(exc)))
     doc = loaded.doc
     if doc["protocol"]["hash"] != protocol_hash:
         # A record of another protocol version is still somebody's result: keep it.
         why = "recorded under another protocol version"
-        _set_aside(path, f"superseded-{doc['protocol']['hash']}", why, plan)
-        return False
+        return RecordVerdict(False, (f"superseded-{doc['protocol']['hash']}", why))
     recorded = {k: doc["teacher"].get(k) for k in current}
     if recorded != current:
         changed = " and ".join(k.replace("_", " ") for k in current if recorded[k] != current[k])
         why = f"recorded with another teacher {changed}"
-        _set_aside(path, f"superseded-{time.strftime('%Y%m%dT%H%M%S')}", why, plan)
-        return False
-    done = doc["status"] != "failed" and doc["teacher"]["hyperparameters"] == spec.hyperparameters
-    if done and loaded.trust != Trust.VERIFIED:
+        return RecordVerdict(False, (f"superseded-{time.strftime('%Y%m%dT%H%M%S')}", why))
+    done = (
+        doc["status"] != Status.FAILED and doc["teacher"]["hyperparameters"] == spec.hyperparameters
+    )
+    return RecordVerdict(done, unverified=done and loaded.trust != Trust.VERIFIED)
+
+
+def _already_done(spec: RunSpec, protocol_hash: str, current: dict[str, str], plan: Plan) -> bool:
+    """Judge the run's record and act on it: set it aside, or note that it is unverified."""
+    verdict = judge_record(spec, protocol_hash, current)
+    if verdict.set_aside is not None:
+        _set_aside(spec.record_file, *verdict.set_aside, plan)
+    if verdict.unverified:
         plan.unverified.append(spec)
-    return done
+    return verdict.done
 
 
 def _set_aside(path: Path, suffix: str, why: str, plan: Plan) -> None:

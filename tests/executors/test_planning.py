@@ -9,7 +9,9 @@ import pytest
 from teachbench.harness.cli import main
 from teachbench.harness.cost import ANY, ENV_ONLY, Rate, Rates, describe, job_matrix, load_rates
 from teachbench.harness.loop import execute
+from teachbench.harness.plan import judge_record, teacher_identity
 from teachbench.harness.runspec import RunSpec
+from teachbench.harness.supervisor import inspect_teacher
 from teachbench_testkit import SMALL_BUDGET
 
 SUITE = "teachbench_testkit:SMALL_SUITE"
@@ -45,6 +47,21 @@ def test_matrix_counts_runs_and_recorded_ones_and_costs_what_is_left(results: Pa
     text = describe(matrix, RATES)
     assert "total: 12 runs, 1 already recorded, 11 to run, 22M env steps" in text
     assert "measured on test machine (2026-01-01)" in text and "lower bound" not in text
+
+
+def test_a_record_of_other_teacher_code_is_not_counted_and_left_in_place(results: Path) -> None:
+    """The dry run judges records as the real run does (which would redo this one)."""
+    spec = RunSpec(SUITE, "surrogate", "upper-baseline", "none", "random", 0, results)
+    execute(spec)
+    before = spec.record_file.read_bytes()
+    protocol = json.loads(before)["protocol"]["hash"]
+    now = teacher_identity(inspect_teacher("random", {}))
+    assert judge_record(spec, protocol, now).done
+    older = {**now, "code_version": "0123456789ab"}
+    verdict = judge_record(spec, protocol, older)
+    assert not verdict.done and verdict.set_aside[0].startswith("superseded-")
+    assert "teacher code version" in verdict.set_aside[1]
+    assert spec.record_file.read_bytes() == before  # judging moves nothing
 
 
 def test_an_unmeasured_learner_falls_back_to_the_env_rate_as_a_lower_bound() -> None:
