@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,12 +142,25 @@ def _already_done(spec: RunSpec, protocol_hash: str, current: dict[str, str], pl
 
 
 def _set_aside(path: Path, suffix: str, why: str, plan: Plan) -> None:
-    """Rename a record out of the way (never delete it): ``seed-0.json.<suffix>``."""
-    aside = path.with_name(f"{path.name}.{suffix}")
-    try:
-        path.rename(aside)
-    except OSError as exc:
-        raise StorageError(
-            f"cannot set {path} aside ({exc.strerror}); fix the results folder's permissions"
-        ) from None
-    plan.set_aside.append((aside, why))
+    """Move a record out of the way, never deleting or overwriting one: ``seed-0.json.<suffix>``.
+
+    An earlier record set aside under the same name is kept (the new one gets ``.1``, ``.2``
+    ...): a hard link claims the name atomically, where a rename would silently replace it.
+    A record another process moved away meanwhile is simply gone from here.
+    """
+    for attempt in range(1000):
+        aside = path.with_name(f"{path.name}.{suffix}" + (f".{attempt}" if attempt else ""))
+        try:
+            os.link(path, aside)
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise StorageError(
+                f"cannot set {path} aside ({exc.strerror}); fix the results folder's permissions"
+            ) from None
+        path.unlink(missing_ok=True)
+        plan.set_aside.append((aside, why))
+        return
+    raise StorageError(f"{path}: 1000 records already set aside beside it; tidy that folder")

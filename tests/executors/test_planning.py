@@ -9,7 +9,7 @@ import pytest
 from teachbench.harness.cli import main
 from teachbench.harness.cost import ANY, ENV_ONLY, Rate, Rates, describe, job_matrix, load_rates
 from teachbench.harness.loop import execute
-from teachbench.harness.plan import judge_record, teacher_identity
+from teachbench.harness.plan import Plan, _set_aside, judge_record, teacher_identity
 from teachbench.harness.runspec import RunSpec
 from teachbench.harness.supervisor import inspect_teacher
 from teachbench_testkit import SMALL_BUDGET
@@ -103,3 +103,15 @@ def test_reproduce_teachmyagent_prints_the_published_campaign_and_its_cost(
     assert "parkour-fish" in out and "32-47" in out
     assert "estimated at least" in out and "CPU-h" in out
     assert "nothing started" in out and not results.exists()
+
+
+def test_setting_a_record_aside_never_overwrites_one_set_aside_before(tmp_path: Path) -> None:
+    record, plan = tmp_path / "seed-0.json", Plan()
+    for content in ("first", "second"):
+        record.write_text(content)
+        _set_aside(record, "superseded-0123abcd", "another protocol", plan)
+    assert not record.exists()
+    kept = {p.name: p.read_text() for p in tmp_path.iterdir()}
+    assert kept == {"seed-0.json.superseded-0123abcd": "first",
+                    "seed-0.json.superseded-0123abcd.1": "second"}  # fmt: skip
+    assert [why for _, why in plan.set_aside] == ["another protocol"] * 2
