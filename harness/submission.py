@@ -15,6 +15,7 @@ library nondeterminism make bit-identity impossible.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import platform
 import tempfile
@@ -30,8 +31,9 @@ from teachbench.harness.challenge import canonical_json, sha256_hex
 from teachbench.harness.executors.local import run_local
 from teachbench.harness.plan import plan_runs
 from teachbench.harness.records import RecordError, iter_record_files, read_record
-from teachbench.harness.runspec import RunSpec, resolve_suite, resolve_teacher
+from teachbench.harness.runspec import RunSpec, resolve_suite
 from teachbench.harness.storage import atomic_write
+from teachbench.harness.supervisor import inspect_teacher
 from teachbench.harness.vocabulary import Status, Tier, is_slug
 
 SUBMISSIONS = Path("results/submissions")
@@ -58,20 +60,33 @@ def bundle_dir(name: str, root: Path = SUBMISSIONS) -> Path:
     return root / name
 
 
-def _package_of(obj: Any) -> tuple[str, str, str]:
-    """(distribution name, version, sha256 of its module files) of the code behind ``obj``."""
-    module = obj.__module__.split(".")[0]
+def _package_of(entry: str) -> tuple[str, str, str, str]:
+    """(entry point, distribution name, version, sha256 of its code) of teacher ``entry``.
+
+    Learnt without importing the teacher here: its entry point comes from the sandboxed
+    child that loads it, and its files are found (not executed) by ``find_spec``.
+    """
+    entry_point = inspect_teacher(entry, {}).entry_point
+    module = entry_point.split(":")[0].split(".")[0]
     dists = metadata.packages_distributions().get(module, [])
     name = dists[0] if dists else module
     try:
         version = metadata.version(name)
     except metadata.PackageNotFoundError:
         version = "unknown"
-    root = Path(__import__(module).__file__).resolve().parent
+    found = importlib.util.find_spec(module)
+    if found is None or (found.origin is None and not found.submodule_search_locations):
+        raise SubmissionError(f"cannot find the files of module {module!r} behind {entry!r}")
+    if found.submodule_search_locations:  # a package: every module file in it
+        roots = [Path(folder).resolve() for folder in found.submodule_search_locations]
+        files = [(root, path) for root in roots for path in sorted(root.rglob("*.py"))]
+    else:  # a single module file
+        origin = Path(str(found.origin)).resolve()
+        files = [(origin.parent, origin)]
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
+    for root, path in files:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-    return name, version, digest.hexdigest()
+    return entry_point, name, version, digest.hexdigest()
 
 
 def _record_digests(records: Path) -> dict[str, str]:
@@ -96,7 +111,6 @@ def submit(
     bundle = bundle_dir(name, root)
     if (bundle / MANIFEST).exists():
         raise SubmissionError(f"{bundle} already holds a submission; choose another --name")
-    resolved = resolve_teacher(entry)
     plan = plan_runs(suite, tier, entry, bundle / RECORDS, challenges, levels, seeds, trace=False)
     failed = [r for r in run_local(plan.todo, workers=workers) if r.status == Status.FAILED]
     if failed:
@@ -104,13 +118,13 @@ def submit(
             f"{len(failed)} run(s) failed (e.g. {failed[0].spec.label()}); their records under "
             f"{bundle / RECORDS} say why; fix the teacher and submit again under a new name"
         )
-    package, version, code_hash = _package_of(resolved.obj)
+    entry_point, package, version, code_hash = _package_of(entry)
     suite_obj = resolve_suite(suite)
     wanted = set(challenges or [c.name for c in suite_obj.challenges(tier)])
     manifest = {
         "name": name,
         "teacher": entry,
-        "entry_point": resolved.entry_point,
+        "entry_point": entry_point,
         "package": package,
         "package_version": version,
         "code_sha256": code_hash,
@@ -195,7 +209,7 @@ def verify(
             result.disagreements.append(f"{rel}: differs from the record the manifest lists")
     result.disagreements += [f"{rel}: listed in the manifest but missing" for rel in
                              sorted(set(listed) - set(docs))]  # fmt: skip
-    code = _package_of(resolve_teacher(manifest["teacher"]).obj)[2]
+    code = _package_of(manifest["teacher"])[3]
     if code != manifest.get("code_sha256"):
         result.disagreements.append(
             f"the installed {manifest.get('package')} is not the submitted code (code hash "

@@ -87,6 +87,7 @@ def test_honest_bundle_verifies_and_is_flagged_verified(bundle, tmp_path, capsys
     out = capsys.readouterr().out
     assert "re-ran seeds [0, 1] (2 runs" in out and "verified" in out
     assert json.loads((bundle / VERIFICATION).read_text())["passed"] is True
+    assert PACKAGE not in sys.modules, "submit and verify must not import the submitted code"
     assert main(["leaderboard", "--results", str(bundle / "records"), "--out", str(tmp_path),
                  "--reps", "50", "--format", "html"]) == 0  # fmt: skip
     page = (tmp_path / "index.html").read_text()
