@@ -9,25 +9,22 @@ the loop (a teacher's bug) is deterministic, so retrying it would only repeat it
 
 Everything here runs in the calling process's own thread, one poll at a time:
 the supervisor may install signal handlers, which only a main thread can do.
-This module also holds the local executor: up to ``workers`` runs in flight,
-each a ``ClaimedRun`` polled in turn.
+The local executor (``executors.local``) polls up to ``workers`` of them in turn.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable
 
 from teachbench.harness.claims import Claim, Holder, try_claim
 from teachbench.harness.executors.base import (
     ELSEWHERE,
     RECORDED,
-    Progress,
     RunOptions,
     RunReport,
     Work,
 )
-from teachbench.harness.executors.local import default_workers
 from teachbench.harness.loop import STEPS, checkpoint_path, failure_output, persist
 from teachbench.harness.records import RecordError, read_record, write_record
 from teachbench.harness.runspec import RunSpec
@@ -122,7 +119,9 @@ class ClaimedRun:
         self.attempts += 1
         if self.log is not None and checkpoint_path(self.spec.record_file).exists():
             self.log(f"{self.spec.label()}: resuming from its checkpoint (attempt {self.attempts})")
-        supervisor = SupervisorOptions(self.options.timeout_s, self.options.checkpoint_every_s)
+        supervisor = SupervisorOptions(
+            self.options.timeout_s, self.options.checkpoint_every_s, self.options.sandbox
+        )
         self.attempt = start(self.spec, supervisor)
 
     @property
@@ -185,40 +184,3 @@ def lost(work: Work, where: str, message: str) -> RunReport:
         return RunReport(work.spec, doc["status"], "finished, but its task did not report back")
     persist(work.spec, failure_output(work.spec, where, message))
     return RunReport(work.spec, Status.FAILED, message)
-
-
-class LocalExecutor:
-    """Runs on this machine: up to ``workers`` runs in flight, polled from the calling thread."""
-
-    name = "local"
-    units_per_run = 1.0
-
-    def __init__(self, workers: int | None = None):
-        self.workers = workers or default_workers()
-
-    def run(
-        self, work: Sequence[Work], options: RunOptions, progress: Progress
-    ) -> Generator[RunReport, None, None]:
-        queue = list(work)
-        running: list[ClaimedRun] = []
-        try:
-            while queue or running:
-                while queue and len(running) < self.workers:
-                    run = ClaimedRun(queue.pop(0), options)
-                    report = run.begin()
-                    if report is None:
-                        running.append(run)
-                    else:
-                        yield report
-                time.sleep(POLL_S)
-                for run in list(running):
-                    report = run.poll()
-                    if report is None:
-                        progress.steps(run.spec, run.steps)
-                        continue
-                    running.remove(run)
-                    yield report
-                progress.refresh()
-        finally:
-            for run in running:
-                run.release()

@@ -60,6 +60,9 @@ class RunOptions:
     checkpoint_every_s: float = 60.0
     retries: int = 1
     device: str = "cpu"
+    #: Confine each run process to its scratch folder (``harness.sandbox``); off only in tests
+    #: that show what an unconfined attack does.
+    sandbox: bool = True
     stale_after_s: float = STALE_AFTER_S
     heartbeat_s: float = HEARTBEAT_S
 

@@ -1,14 +1,13 @@
-"""The local executor: a pool of ``workers`` supervised, sandboxed run processes.
+"""The local executor: up to ``workers`` supervised, sandboxed run processes on this machine.
 
 A process per run (rather than a thread or a shared pool worker) is what makes a
 hanging, crashing or exiting teacher harmless: ``harness.supervisor`` kills it
-(with any helper processes), records how it ended, and the other runs go on. The
-run loop reports its phase and step count through a small shared array, which
-feeds both the hang diagnosis and the progress bar.
-
-SIGINT (Ctrl-C) and SIGTERM (``kill``, ``timeout``) stop every run at once and
-leave no record for the interrupted ones, so running the same command again
-resumes them (from their checkpoints where they have one).
+(with any helper processes), records how it ended, and the other runs go on. Each
+run goes through the same claim, retry and record path as on Ray or Slurm
+(``executors.attempt``), so two commands on one results folder never run the same
+run twice. SIGINT (Ctrl-C) and SIGTERM (``kill``, ``timeout``) stop every run at
+once and leave no record for the interrupted ones, so running the same command
+again resumes them (from their checkpoints where they have one).
 """
 
 from __future__ import annotations
@@ -16,30 +15,63 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 
-from teachbench.harness.executors.base import Interrupted, stop_on_signals
-from teachbench.harness.loop import STEPS
-from teachbench.harness.runspec import RunSpec
-from teachbench.harness.supervisor import (
-    Attempt,
-    RunResult,
-    SupervisorOptions,
-    kill,
-    poll,
-    sandbox_problem,
-    start,
+from teachbench.harness.executors.attempt import POLL_S, ClaimedRun
+from teachbench.harness.executors.base import (
+    Progress,
+    RunOptions,
+    RunReport,
+    Work,
+    planned,
+    run_campaign,
 )
-from teachbench.harness.vocabulary import Status
-from tqdm import tqdm
-
-__all__ = ["Interrupted", "RunResult", "default_workers", "run_local", "stop_on_signals"]
-
-POLL_S = 0.05
+from teachbench.harness.runspec import RunSpec
+from teachbench.harness.supervisor import SupervisorOptions, sandbox_problem
 
 
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)))
+
+
+class LocalExecutor:
+    """Runs on this machine: up to ``workers`` runs in flight, polled from the calling thread."""
+
+    name = "local"
+    units_per_run = 1.0
+
+    def __init__(self, workers: int | None = None):
+        self.workers = workers or default_workers()
+
+    def run(
+        self, work: Sequence[Work], options: RunOptions, progress: Progress
+    ) -> Generator[RunReport, None, None]:
+        problem = sandbox_problem(SupervisorOptions(sandbox=options.sandbox)) if work else None
+        if problem:
+            print(f"teachbench: runs are NOT sandboxed ({problem})", file=sys.stderr)
+        queue = list(work)
+        running: list[ClaimedRun] = []
+        try:
+            while queue or running:
+                while queue and len(running) < self.workers:
+                    run = ClaimedRun(queue.pop(0), options)
+                    report = run.begin()
+                    if report is None:
+                        running.append(run)
+                    else:
+                        yield report
+                time.sleep(POLL_S)
+                for run in list(running):
+                    report = run.poll()
+                    if report is None:
+                        progress.steps(run.spec, run.steps)
+                        continue
+                    running.remove(run)
+                    yield report
+                progress.refresh()
+        finally:
+            for run in running:
+                run.release()
 
 
 def run_local(
@@ -49,51 +81,14 @@ def run_local(
     checkpoint_every_s: float = 60.0,
     progress: bool = True,
     sandbox: bool = True,
-) -> list[RunResult]:
-    """Execute ``(spec, budget_steps)`` pairs; return one result per spec, in order of completion."""
-    workers = workers or default_workers()
-    options = SupervisorOptions(timeout_s, checkpoint_every_s, sandbox)
-    problem = sandbox_problem(options) if specs else None
-    if problem and sandbox:
-        print(f"teachbench: runs are NOT sandboxed ({problem})", file=sys.stderr)
-    queue = list(specs)
-    budgets = {id(spec): budget for spec, budget in specs}
-    running: list[Attempt] = []
-    results: list[RunResult] = []
-    done_steps = 0
-    bar = tqdm(
-        total=sum(budgets.values()),
-        unit="step",
-        unit_scale=True,
-        disable=not progress,
-        dynamic_ncols=True,
-        mininterval=0.5,
-        bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} env steps [{elapsed}<{remaining}] {postfix}",
-    )
-    try:
-        with stop_on_signals():
-            while queue or running:
-                while queue and len(running) < workers:
-                    spec, _ = queue.pop(0)
-                    running.append(start(spec, options))
-                time.sleep(POLL_S)
-                for attempt in list(running):
-                    result = poll(attempt)
-                    if result is None:
-                        continue
-                    running.remove(attempt)
-                    results.append(result)
-                    done_steps += budgets[id(attempt.spec)]
-                live = sum(
-                    min(max(int(a.heartbeat[STEPS]), 0), budgets[id(a.spec)]) for a in running
-                )
-                failed = sum(r.status == Status.FAILED for r in results)
-                bar.set_postfix_str(
-                    f"runs {len(results)}/{len(specs)}, failed {failed}", refresh=False
-                )
-                bar.update(done_steps + live - bar.n)
-    finally:
-        for attempt in running:
-            kill(attempt)
-        bar.close()
-    return results
+    retries: int = 0,
+) -> list[RunReport]:
+    """Execute ``(spec, budget_steps)`` pairs here, blocking; one report per run as each ends.
+
+    For callers that plan their own runs (``submit``, ``verify``, tests); ``retries`` counts
+    extra attempts of runs that died outside the loop (crash, hang), as ``--retries`` does.
+    """
+    work = [planned(spec, budget) for spec, budget in specs]
+    options = RunOptions(timeout_s, checkpoint_every_s, retries, sandbox=sandbox)
+    reports, _ = run_campaign(LocalExecutor(workers), work, options, progress=progress)
+    return reports

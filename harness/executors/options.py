@@ -102,6 +102,6 @@ def make_executor(args: argparse.Namespace) -> Executor:
             max_concurrent=args.max_concurrent,
             cluster=args.slurm_cluster,
         )
-    from teachbench.harness.executors.attempt import LocalExecutor
+    from teachbench.harness.executors.local import LocalExecutor
 
     return LocalExecutor(args.workers)

@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 import pytest
-from teachbench.harness.executors.attempt import LocalExecutor
 from teachbench.harness.executors.base import RunOptions, Work, run_campaign
+from teachbench.harness.executors.local import LocalExecutor
 from teachbench.harness.runspec import RunSpec
 
 ray = pytest.importorskip("ray")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from teachbench.harness.cli import build_parser, main
-from teachbench.harness.executors.attempt import LocalExecutor
+from teachbench.harness.executors.local import LocalExecutor
 from teachbench.harness.executors.options import make_executor, run_options
 
 SUITE = "teachbench_testkit:SMALL_SUITE"

@@ -26,8 +26,9 @@ from campaign_kit import (
     subprocess_env,
     wait_for,
 )
-from teachbench.harness.executors.attempt import LocalExecutor, lost
+from teachbench.harness.executors.attempt import lost
 from teachbench.harness.executors.base import RunOptions, run_campaign
+from teachbench.harness.executors.local import LocalExecutor
 from teachbench.harness.loop import checkpoint_path
 from teachbench.harness.records import read_record
 

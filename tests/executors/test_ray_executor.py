@@ -18,8 +18,8 @@ from campaign_kit import (
     small_campaign,
     subprocess_env,
 )
-from teachbench.harness.executors.attempt import LocalExecutor
 from teachbench.harness.executors.base import run_campaign
+from teachbench.harness.executors.local import LocalExecutor
 
 ray = pytest.importorskip("ray")
 from teachbench.harness.executors.ray_executor import RayExecutor  # noqa: E402

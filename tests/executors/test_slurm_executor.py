@@ -19,8 +19,8 @@ from campaign_kit import (
     subprocess_env,
     wait_for,
 )
-from teachbench.harness.executors.attempt import LocalExecutor
 from teachbench.harness.executors.base import ExecutorUnavailable, Work, run_campaign
+from teachbench.harness.executors.local import LocalExecutor
 from teachbench.harness.loop import checkpoint_path
 
 submitit = pytest.importorskip("submitit")

@@ -258,3 +258,9 @@ def test_a_forged_result_is_refused_by_the_parent(results: Path) -> None:
     assert "the run returned an unusable result (it names another run" in error["message"]
     assert "seed" in error["message"]
     assert [p.name for p in iter_record_files(results)] == ["seed-0.json"]
+
+
+def test_unconfined_runs_say_so_whichever_command_started_them(results: Path, capsys) -> None:
+    """`run`, `campaign`, `submit` and `verify` share the local executor, and its warning."""
+    assert _run([_spec(results, "random")], sandbox=False) == {"random0": "ok"}
+    assert "runs are NOT sandboxed (sandboxing turned off)" in capsys.readouterr().err
