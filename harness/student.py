@@ -71,6 +71,14 @@ class Student(ABC):
         """V(s0) for ``task``; only students with the ``value_estimate`` capability."""
         raise NotImplementedError(f"{type(self).__name__} has no value estimate")
 
+    def learnable(self, env_tasks: np.ndarray) -> np.ndarray:
+        """Whether each task (a row of environment parameters) can ever be mastered.
+
+        Only a student with a known ground truth (a surrogate) can say; curriculum pictures
+        draw the region. Real learners leave this undefined.
+        """
+        raise NotImplementedError(f"{type(self).__name__} has no known ground truth")
+
     def diagnostics(self) -> dict[str, float]:
         """Curriculum diagnostics a student with a known ground truth can report."""
         return {}

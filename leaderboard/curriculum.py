@@ -3,8 +3,10 @@
 Drawn from a run's trace (``seed-N.trace.npz``: every episode's task, return and length, in the
 teacher's space). Each snapshot shows the tasks sampled in one window of the budget, coloured by
 whether that episode's return beat the challenge's mastery threshold: the trace's own record of
-where the student could and could not succeed, so the picture needs nothing but the records.
-The task space's bounds and names come from the suite through the registry.
+where the student could and could not succeed. Where the student knows its ground truth (the
+surrogate tier), the region it could ever master is shaded underneath
+(:func:`teachbench.harness.ground_truth.learnable_slice`). The task space's bounds and names
+come from the suite through the registry.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.ticker import EngFormatter
+from teachbench.harness.ground_truth import LearnableSlice, learnable_slice
 from teachbench.harness.records import read_record, trace_path
 from teachbench.harness.registry import RegistryError
 from teachbench.harness.runspec import resolve_suite
@@ -29,6 +34,7 @@ from teachbench.leaderboard.figures import PAPER_STYLE, new_figure, teacher_colo
 SNAPSHOTS = (0.05, 0.25, 0.5, 1.0)
 """Ends of the budget windows shown: the first 5%, then up to 25%, 50% and 100%."""
 FAILED_COLOUR = "#BBBBBB"
+LEARNABLE_COLOUR = "#DCEBD6"  # pale green, under every teacher colour
 
 
 def traced_runs(runs: pd.DataFrame) -> pd.DataFrame:
@@ -55,6 +61,22 @@ def _task_space(doc: dict, tasks: np.ndarray) -> TaskSpace:
         )
 
 
+def _known_region(doc: dict, dims: list[int]) -> LearnableSlice | None:
+    if dims[0] == dims[1]:
+        return None
+    try:
+        return learnable_slice(doc, (dims[0], dims[1]))
+    except (RegistryError, KeyError):
+        return None  # a suite or challenge this installation does not have
+
+
+def _shade(ax, region: LearnableSlice) -> None:
+    extent = (region.x[0], region.x[-1], region.y[0], region.y[-1])
+    ax.imshow(region.learnable.astype(float), extent=extent, origin="lower", aspect="auto",
+              cmap=ListedColormap(["white", LEARNABLE_COLOUR]), vmin=0, vmax=1,
+              interpolation="nearest", zorder=0, rasterized=True)  # fmt: skip
+
+
 def _windows(lengths: np.ndarray, budget: int, snapshots: Sequence[float]) -> list[np.ndarray]:
     ends = np.cumsum(lengths)
     bounds = [0.0, *(f * budget for f in snapshots)]
@@ -72,6 +94,7 @@ def curriculum_figure(
     traces = [load_state(trace_path(Path(f))) for f in record_files]
     space = _task_space(first, np.concatenate([np.asarray(t["tasks"]) for t in traces]))
     dims = [0, 1] if space.dim > 1 else [0, 0]
+    shaded: LearnableSlice | None = None
     with matplotlib.rc_context(PAPER_STYLE):
         fig, axes = new_figure(columns, len(docs) * len(snapshots), 1.2, sharey=False,
                                max_cols=len(snapshots), max_cols_one=len(snapshots))  # fmt: skip
@@ -80,9 +103,13 @@ def curriculum_figure(
             success = returns > doc["protocol"]["mastery_threshold"]
             colour = teacher_colour(doc["teacher"]["key"])
             windows = _windows(np.asarray(trace["lengths"]), doc["budget_steps"], snapshots)
+            region = _known_region(doc, dims)
+            shaded = shaded or region
             start = 0.0
             for col, (window, end) in enumerate(zip(windows, snapshots, strict=True)):
                 ax = axes[row, col]
+                if region is not None:
+                    _shade(ax, region)
                 for mask, c in ((window & ~success, FAILED_COLOUR), (window & success, colour)):
                     ax.scatter(tasks[mask, dims[0]], tasks[mask, dims[1]], s=1.0, c=c, lw=0,
                                rasterized=True)  # fmt: skip
@@ -98,8 +125,12 @@ def curriculum_figure(
             ax.set_xlabel(space.names[dims[0]])
         handles = [Line2D([], [], ls="none", marker="o", ms=3, color=FAILED_COLOUR),
                    Line2D([], [], ls="none", marker="o", ms=3, color="0.2")]  # fmt: skip
-        fig.legend(handles, ["episode below the mastery threshold", "above (teacher's colour)"],
-                   loc="outside upper center", ncols=2, frameon=False,
+        labels = ["episode below the mastery threshold", "above (teacher's colour)"]
+        if shaded is not None:
+            handles.append(Patch(facecolor=LEARNABLE_COLOUR, edgecolor="none"))
+            labels.append("learnable at all (known truth" + (
+                f"; {', '.join(shaded.centred)} at mid-range)" if shaded.centred else ")"))
+        fig.legend(handles, labels, loc="outside upper center", ncols=len(labels), frameon=False,
                    title=f"{first['challenge']} (expert knowledge {first['level']}): tasks "
                    "sampled per budget window")  # fmt: skip
     return fig
