@@ -24,8 +24,9 @@ PENDULUM_SAC_STEPS, PENDULUM_SAC_THRESHOLD = 16_000, -1_100.0
 #: 640k steps (32 rollouts of 20k) took 260-290 s on the loaded 2-core machine. A policy that
 #: does not learn stayed within -1200..-1330 over its first 300k steps, so -1150 is a clear
 #: rise. Stable-Baselines3's PPO in the same configuration (actions in [-1, 1] scaled to the
-#: torque box, a time-out ending an episode like Baselines) was at -1264 after 300k steps too:
-#: TeachMyAgent's 20k-step rollouts with gamma 0.99 make PPO slow on Pendulum; it is no bug.
+#: torque box, a time-out ending an episode like Baselines) was at -1264 after 300k steps too
+#: and -986 after 640k: TeachMyAgent's 20k-step rollouts with gamma 0.99 make PPO slow on
+#: Pendulum; it is no bug.
 PENDULUM_PPO_STEPS, PENDULUM_PPO_THRESHOLD = 640_000, -1_150.0
 
 
