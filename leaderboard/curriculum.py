@@ -128,8 +128,11 @@ def curriculum_figure(
         labels = ["episode below the mastery threshold", "above (teacher's colour)"]
         if shaded is not None:
             handles.append(Patch(facecolor=LEARNABLE_COLOUR, edgecolor="none"))
-            labels.append("learnable at all (known truth" + (
-                f"; {', '.join(shaded.centred)} at mid-range)" if shaded.centred else ")"))
+            others = len(shaded.centred)
+            labels.append(
+                "learnable at all (known truth"
+                + (f"; the other {others} dimension(s) at mid-range)" if others else ")")
+            )
         fig.legend(handles, labels, loc="outside upper center", ncols=len(labels), frameon=False,
                    title=f"{first['challenge']} (expert knowledge {first['level']}): tasks "
                    "sampled per budget window")  # fmt: skip

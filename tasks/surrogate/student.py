@@ -140,6 +140,10 @@ class SurrogateStudent(Student):
             self.landscape.check_inside(task)
         return RETURN_AT_ZERO_SKILL + RETURN_SPAN * self.skill[self.landscape.cells(tasks)]
 
+    def learnable(self, env_tasks: np.ndarray) -> np.ndarray:
+        """The landscape's truth: whether each task's cell is one this body can ever master."""
+        return self.feasible[self.landscape.cells(env_tasks)]
+
     def value_estimate(self, task: np.ndarray) -> float:
         i, j = self._cell(task)
         return float(RETURN_AT_ZERO_SKILL + RETURN_SPAN * self.skill[i, j])

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from teachbench.harness.cli import main
+from teachbench.harness.ground_truth import learnable_slice
 from teachbench.harness.loop import execute
 from teachbench.harness.runspec import RunSpec
 from teachbench.harness.storage import load_state
@@ -43,3 +44,29 @@ def test_leaderboard_and_plot_make_the_curriculum_picture(traced, tmp_path):
     assert main(["plot", "curriculum", "--results", str(traced), "--out",
                  str(tmp_path / "cur")]) == 0  # fmt: skip
     assert (tmp_path / "cur.pdf").read_bytes().startswith(b"%PDF")
+
+
+def _region(challenge: str, tier: str = "surrogate", level: str = "none"):
+    record = {"protocol": {"suite": "teachmyagent", "tier": tier}, "challenge": challenge,
+              "level": level, "seed": 0}  # fmt: skip
+    return learnable_slice(record, (0, 1), resolution=20)
+
+
+def test_the_surrogates_learnable_region_is_shaded_under_every_panel(traced):
+    fig = curriculum_figure([next(traced.rglob("seed-0.json"))])
+    panels = [ax for ax in fig.axes if ax.get_title()]
+    assert all(len(ax.images) == 1 for ax in panels)
+    assert any("learnable at all" in t.get_text() for t in fig.legends[0].get_texts())
+    region = _region("mostly-trivial")  # stump heights -3..3: negative ones are flat ground
+    assert region.learnable[:, 0].all() and not region.learnable[:, -1].any()
+
+
+def test_the_region_is_drawn_in_the_teachers_space(traced):
+    """Rugged shuffles the teacher's space: the same learnable share, scattered."""
+    plain, rugged = _region("upper-baseline"), _region("rugged")
+    assert plain.learnable.mean() == pytest.approx(rugged.learnable.mean(), abs=0.05)
+    assert (plain.learnable != rugged.learnable).mean() > 0.2
+
+
+def test_real_learners_have_no_region_to_draw():
+    assert _region("parkour-fish", tier="smoke", level="low") is None
