@@ -13,6 +13,7 @@ import numpy as np
 from teachbench.harness.knowledge import ExpertKnowledge, GaussianDistribution, Level
 from teachbench.harness.mapping import Identity, TaskMapping
 from teachbench.harness.space import TaskSpace
+from teachbench.harness.student import Student
 
 #: Bump when the run loop changes in a way that changes results.
 HARNESS_PROTOCOL_VERSION = 1
@@ -115,6 +116,18 @@ class Challenge:
             **low,
             initial_distribution=self.initial_distribution,
             target_distribution=self.target_distribution,
+        )
+
+    def make_student(self, student_class: type[Student], rng: np.random.Generator) -> Student:
+        """The challenge's student, built as every run builds it: its environment, the
+        environment's kwargs, the mastery threshold and the challenge's student kwargs."""
+        return student_class(
+            self.env_id,
+            self.env_space,
+            dict(self.env_kwargs),
+            rng,
+            mastery_threshold=self.mastery_threshold,
+            **self.student_kwargs,
         )
 
     def to_json(self) -> dict:

@@ -46,14 +46,7 @@ def learnable_slice(
         return None
     streams = run_streams(suite.name, challenge.name, record["level"], record["seed"])
     to_env = challenge.mapping.bind(challenge.space, streams.mapping)
-    student = student_class(
-        challenge.env_id,
-        challenge.env_space,
-        dict(challenge.env_kwargs),
-        streams.student,
-        mastery_threshold=challenge.mastery_threshold,
-        **challenge.student_kwargs,
-    )
+    student = challenge.make_student(student_class, streams.student)
     space = challenge.space
     x = np.linspace(space.low[dims[0]], space.high[dims[0]], resolution)
     y = np.linspace(space.low[dims[1]], space.high[dims[1]], resolution)

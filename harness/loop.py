@@ -265,14 +265,7 @@ def _run(
         )
     except (TypeError, ValueError) as exc:
         raise RunFailure(f"teacher {teacher_name!r} construction", str(exc)) from None
-    student: Student = run.student.obj(
-        challenge.env_id,
-        challenge.env_space,
-        dict(challenge.env_kwargs),
-        streams.student,
-        mastery_threshold=challenge.mastery_threshold,
-        **challenge.student_kwargs,
-    )
+    student: Student = challenge.make_student(run.student.obj, streams.student)
     if VALUE_ESTIMATE in teacher.requires:
         teacher.set_value_estimator(lambda task: student.value_estimate(to_env(task)))
     if _wants_steps(teacher, student):

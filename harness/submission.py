@@ -60,13 +60,13 @@ def bundle_dir(name: str, root: Path = SUBMISSIONS) -> Path:
     return root / name
 
 
-def _package_of(entry: str) -> tuple[str, str, str, str]:
-    """(entry point, distribution name, version, sha256 of its code) of teacher ``entry``.
+def _package_of(entry_point: str) -> tuple[str, str, str]:
+    """(distribution name, version, sha256 of its code) of the teacher at ``entry_point``.
 
-    Learnt without importing the teacher here: its entry point comes from the sandboxed
-    child that loads it, and its files are found (not executed) by ``find_spec``.
+    Learnt without importing the teacher here: the entry point comes from the sandboxed
+    child that loaded it (``inspect_teacher``), and its files are found (not executed) by
+    ``find_spec``.
     """
-    entry_point = inspect_teacher(entry, {}).entry_point
     module = entry_point.split(":")[0].split(".")[0]
     dists = metadata.packages_distributions().get(module, [])
     name = dists[0] if dists else module
@@ -76,7 +76,7 @@ def _package_of(entry: str) -> tuple[str, str, str, str]:
         version = "unknown"
     found = importlib.util.find_spec(module)
     if found is None or (found.origin is None and not found.submodule_search_locations):
-        raise SubmissionError(f"cannot find the files of module {module!r} behind {entry!r}")
+        raise SubmissionError(f"cannot find the files of module {module!r} ({entry_point})")
     if found.submodule_search_locations:  # a package: every module file in it
         roots = [Path(folder).resolve() for folder in found.submodule_search_locations]
         files = [(root, path) for root in roots for path in sorted(root.rglob("*.py"))]
@@ -86,7 +86,7 @@ def _package_of(entry: str) -> tuple[str, str, str, str]:
     digest = hashlib.sha256()
     for root, path in files:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-    return entry_point, name, version, digest.hexdigest()
+    return name, version, digest.hexdigest()
 
 
 def _record_digests(records: Path) -> dict[str, str]:
@@ -111,20 +111,22 @@ def submit(
     bundle = bundle_dir(name, root)
     if (bundle / MANIFEST).exists():
         raise SubmissionError(f"{bundle} already holds a submission; choose another --name")
-    plan = plan_runs(suite, tier, entry, bundle / RECORDS, challenges, levels, seeds, trace=False)
+    info = inspect_teacher(entry, {})
+    plan = plan_runs(suite, tier, entry, bundle / RECORDS, challenges, levels, seeds, trace=False,
+                     teacher_info=info)  # fmt: skip
     failed = [r for r in run_local(plan.todo, workers=workers) if r.status == Status.FAILED]
     if failed:
         raise SubmissionError(
             f"{len(failed)} run(s) failed (e.g. {failed[0].spec.label()}); their records under "
             f"{bundle / RECORDS} say why; fix the teacher and submit again under a new name"
         )
-    entry_point, package, version, code_hash = _package_of(entry)
+    package, version, code_hash = _package_of(info.entry_point)
     suite_obj = resolve_suite(suite)
     wanted = set(challenges or [c.name for c in suite_obj.challenges(tier)])
     manifest = {
         "name": name,
         "teacher": entry,
-        "entry_point": entry_point,
+        "entry_point": info.entry_point,
         "package": package,
         "package_version": version,
         "code_sha256": code_hash,
@@ -209,7 +211,7 @@ def verify(
             result.disagreements.append(f"{rel}: differs from the record the manifest lists")
     result.disagreements += [f"{rel}: listed in the manifest but missing" for rel in
                              sorted(set(listed) - set(docs))]  # fmt: skip
-    code = _package_of(manifest["teacher"])[3]
+    code = _package_of(inspect_teacher(manifest["teacher"], {}).entry_point)[2]
     if code != manifest.get("code_sha256"):
         result.disagreements.append(
             f"the installed {manifest.get('package')} is not the submitted code (code hash "

@@ -26,10 +26,7 @@ TARGET_S = {"random": 2.0, "alp-gmm": 30.0}
 def _bare_episodes(n_episodes: int) -> float:
     challenge = SUITE.challenge("surrogate", "upper-baseline")
     rng = np.random.default_rng(0)
-    student = SurrogateStudent(
-        challenge.env_id, challenge.env_space, {}, rng,
-        mastery_threshold=challenge.mastery_threshold, **challenge.student_kwargs,
-    )  # fmt: skip
+    student = challenge.make_student(SurrogateStudent, rng)
     tasks = [challenge.space.sample(rng) for _ in range(n_episodes)]
     start = time.perf_counter()
     for task in tasks:
