@@ -37,7 +37,8 @@ TASKS = {
 }
 
 
-def _rate(learner, task: np.ndarray, steps: int) -> float:
+def training_rate(learner, task: np.ndarray, steps: int) -> float:
+    """Env steps per second of ``learner`` training on ``task`` for at least ``steps`` steps."""
     done, seed = 0, 0
     start = time.perf_counter()
     while done < steps:
@@ -52,12 +53,12 @@ def measure(body: str, algorithm: str, steps: int, ppo_rollout: int) -> float:
     if algorithm == "sac":
         learner = SAC(PARKOUR_ENV, PARKOUR_SPACE, {"body": body}, rng, mastery_threshold=230.0,
                       start_steps=300)  # fmt: skip
-        _rate(learner, task, 500)  # past the warm-up, with a buffer to sample from
+        training_rate(learner, task, 500)  # past the warm-up, with a buffer to sample from
     else:
         learner = PPO(PARKOUR_ENV, PARKOUR_SPACE, {"body": body}, rng, mastery_threshold=230.0,
                       n_steps=ppo_rollout, n_minibatches=20)  # fmt: skip
         steps = max(steps, 2 * ppo_rollout)
-    return _rate(learner, task, steps)
+    return training_rate(learner, task, steps)
 
 
 def machine() -> dict:

@@ -30,6 +30,7 @@ import pytest
 import torch
 from teachbench.baselines.students.ppo import PPO
 from teachbench.baselines.students.sac import SAC
+from teachbench.baselines.students.throughput import training_rate
 from teachbench.tasks.suites.teachmyagent import stump_space
 
 sb3 = pytest.importorskip("stable_baselines3", reason="needs the bench extra (stable-baselines3)")
@@ -47,15 +48,6 @@ TARGET_VS_SB3, TARGET_MATMUL = 1.2, 0.6
 def _ours(cls, **kwargs):
     return cls(ENV, stump_space(), {"body": BODY}, np.random.default_rng(0),
                mastery_threshold=230.0, **kwargs)  # fmt: skip
-
-
-def _our_rate(learner, steps: int) -> float:
-    done, seed = 0, 0
-    start = time.perf_counter()
-    while done < steps:
-        done += learner.run_episode(TASK, seed).length
-        seed += 1
-    return done / (time.perf_counter() - start)
 
 
 class _Task(gym.Wrapper):
@@ -77,7 +69,7 @@ def _sb3_rate(model, steps: int) -> float:
 
 def _sac_pair() -> tuple[float, float]:
     ours = _ours(SAC, start_steps=0)  # the policy acts from the start
-    _our_rate(ours, SAC_WARM_UP)  # a buffer to sample from
+    training_rate(ours, TASK, SAC_WARM_UP)  # a buffer to sample from
     model = sb3.SAC(
         "MlpPolicy", _sb3_env(), learning_rate=1e-3, buffer_size=2_000_000, batch_size=1000,
         tau=0.005, gamma=0.99, ent_coef=0.005, train_freq=(10, "step"), gradient_steps=1,
@@ -86,7 +78,7 @@ def _sac_pair() -> tuple[float, float]:
     model.learn(total_timesteps=SAC_WARM_UP)
     best_ours = best_sb3 = 0.0
     for _ in range(ROUNDS):
-        best_ours = max(best_ours, _our_rate(ours, SAC_STEPS))
+        best_ours = max(best_ours, training_rate(ours, TASK, SAC_STEPS))
         best_sb3 = max(best_sb3, _sb3_rate(model, SAC_STEPS))
     return best_ours, best_sb3
 
@@ -102,7 +94,7 @@ def _ppo_pair() -> tuple[float, float]:
     )  # fmt: skip
     best_ours = best_sb3 = 0.0
     for _ in range(ROUNDS):
-        best_ours = max(best_ours, _our_rate(ours, 2 * PPO_ROLLOUT))
+        best_ours = max(best_ours, training_rate(ours, TASK, 2 * PPO_ROLLOUT))
         best_sb3 = max(best_sb3, _sb3_rate(model, 2 * PPO_ROLLOUT))
     return best_ours, best_sb3
 

@@ -30,23 +30,24 @@ PENDULUM_SAC_STEPS, PENDULUM_SAC_THRESHOLD = 16_000, -1_100.0
 PENDULUM_PPO_STEPS, PENDULUM_PPO_THRESHOLD = 640_000, -1_150.0
 
 
+def _trained_score(learner, steps: int) -> float:
+    """Train for ``steps`` env steps, then the deterministic policy's mean test return."""
+    played, episode = 0, 0
+    while played < steps:
+        played += learner.run_episode(np.zeros(1), episode).length
+        episode += 1
+    return float(learner.evaluate(np.zeros((len(TEST_SEEDS), 1)), TEST_SEEDS).mean())
+
+
 def test_sac_with_teachmyagents_configuration_learns_pendulum() -> None:
     """TeachMyAgent's SAC unchanged (10k random steps, batch 1000, updates at episode end)."""
     learner = SAC("Pendulum-v1", NO_TASK, {}, np.random.default_rng(0), mastery_threshold=0.0)
-    played, episode = 0, 0
-    while played < PENDULUM_SAC_STEPS:
-        played += learner.run_episode(np.zeros(1), episode).length
-        episode += 1
-    score = float(learner.evaluate(np.zeros((len(TEST_SEEDS), 1)), TEST_SEEDS).mean())
+    score = _trained_score(learner, PENDULUM_SAC_STEPS)
     assert score > PENDULUM_SAC_THRESHOLD
 
 
 def test_ppo_with_teachmyagents_configuration_learns_pendulum() -> None:
     """TeachMyAgent's PPO unchanged (20k-step rollouts, 20 minibatches, 5 epochs, VecNormalize)."""
     learner = PPO("Pendulum-v1", NO_TASK, {}, np.random.default_rng(0), mastery_threshold=0.0)
-    played, episode = 0, 0
-    while played < PENDULUM_PPO_STEPS:
-        played += learner.run_episode(np.zeros(1), episode).length
-        episode += 1
-    score = float(learner.evaluate(np.zeros((len(TEST_SEEDS), 1)), TEST_SEEDS).mean())
+    score = _trained_score(learner, PENDULUM_PPO_STEPS)
     assert score > PENDULUM_PPO_THRESHOLD
