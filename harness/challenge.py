@@ -78,11 +78,11 @@ class Challenge:
     eval_every_steps: int
     mastery_threshold: float  # a task is mastered when its return is above it (strict >)
     reward_range: tuple[float, float]  # the returns' scale, told to teachers at level "low"
+    max_episode_steps: int  # an episode's time-out (the students honour it; the loop checks it)
     mapping: TaskMapping = field(default_factory=Identity)
     env_kwargs: Mapping[str, Any] = field(default_factory=dict)
     student_kwargs: Mapping[str, Any] = field(default_factory=dict)
     reset_every_steps: int | None = None
-    max_episode_steps: int = 2000
     levels: tuple[Level, ...] = (Level.NONE, Level.LOW, Level.HIGH)
     seeds: tuple[int, ...] = tuple(range(16))
     initial_distribution: GaussianDistribution | None = None
@@ -92,8 +92,10 @@ class Challenge:
         object.__setattr__(self, "env_kwargs", _frozen(self.env_kwargs))
         object.__setattr__(self, "student_kwargs", _frozen(self.student_kwargs))
         object.__setattr__(self, "levels", tuple(Level(level) for level in self.levels))
-        if self.budget_steps <= 0 or self.eval_every_steps <= 0:
-            raise ValueError(f"challenge {self.name!r}: budget and evaluation period must be > 0")
+        if min(self.budget_steps, self.eval_every_steps, self.max_episode_steps) <= 0:
+            raise ValueError(
+                f"challenge {self.name!r}: budget, evaluation period and episode cap must be > 0"
+            )
         if self.test_set.tasks.shape[1] != self.env_space.dim:
             raise ValueError(
                 f"challenge {self.name!r}: test set {self.test_set.name!r} has "
@@ -120,13 +122,15 @@ class Challenge:
 
     def make_student(self, student_class: type[Student], rng: np.random.Generator) -> Student:
         """The challenge's student, built as every run builds it: its environment, the
-        environment's kwargs, the mastery threshold and the challenge's student kwargs."""
+        environment's kwargs, the mastery threshold, the episode cap and the challenge's
+        student kwargs."""
         return student_class(
             self.env_id,
             self.env_space,
             dict(self.env_kwargs),
             rng,
             mastery_threshold=self.mastery_threshold,
+            max_episode_steps=self.max_episode_steps,
             **self.student_kwargs,
         )
 

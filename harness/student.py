@@ -31,14 +31,17 @@ class Student(ABC):
         rng: np.random.Generator,
         *,
         mastery_threshold: float,
+        max_episode_steps: int,
         **kwargs: Any,
     ):
         """Build the learner for one environment (or surrogate landscape).
 
         ``env_space`` is the box of environment parameters the challenge can ask for;
         ``mastery_threshold`` is the challenge's (a task is mastered when its return is above
-        it), for students whose diagnostics or return scale depend on it. ``kwargs`` are the
-        challenge's ``student_kwargs``.
+        it), for students whose diagnostics or return scale depend on it;
+        ``max_episode_steps`` is the challenge's episode cap: an episode ends (time-out, not
+        failure) after that many steps, and the harness fails a run whose student reports a
+        longer one. ``kwargs`` are the challenge's ``student_kwargs``.
         """
 
     @abstractmethod

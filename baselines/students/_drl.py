@@ -17,20 +17,20 @@ from __future__ import annotations
 
 import math
 import os
+from abc import abstractmethod
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import gymnasium as gym
 import numpy as np
 import torch
 from teachbench.harness.device import DEVICE_VARIABLE
 from teachbench.harness.knowledge import STEP_UPDATES, VALUE_ESTIMATE
+from teachbench.harness.student import Student
 from torch import nn
 
 #: The optional Student features every DRL student offers.
 DRL_CAPABILITIES = frozenset({VALUE_ESTIMATE, STEP_UPDATES})
-#: TeachMyAgent's max_ep_len, used when the environment registers no time limit.
-DEFAULT_MAX_STEPS = 2000
 #: V(s0) of a task is estimated on this fixed terrain seed, so the estimate is a function of
 #: the task alone (what SPDL, PLR and SPaCE ask for).
 VALUE_SEED = 0
@@ -109,13 +109,20 @@ def mlp(
 
 
 class TaskEnv:
-    """One gymnasium environment playing the tasks it is given, checked at every step."""
+    """One gymnasium environment playing the tasks it is given, checked at every step.
 
-    def __init__(self, env_id: str, env_kwargs: dict[str, Any]):
+    Its time limit is the challenge's ``max_episode_steps`` (it replaces whatever limit the
+    environment registered), so the harness's episode cap and the student's are one number.
+    """
+
+    def __init__(self, env_id: str, env_kwargs: dict[str, Any], max_steps: int):
+        if max_steps < 1:
+            raise ValueError(f"max_episode_steps must be >= 1, got {max_steps}")
         self.env_id = env_id
-        self.env = gym.make(env_id, disable_env_checker=True, **env_kwargs)
-        spec_steps = self.env.spec.max_episode_steps if self.env.spec else None
-        self.max_steps = int(spec_steps or DEFAULT_MAX_STEPS)
+        self.env = gym.make(
+            env_id, disable_env_checker=True, max_episode_steps=max_steps, **env_kwargs
+        )
+        self.max_steps = max_steps
         self.obs_dim = int(np.prod(self.env.observation_space.shape))
         self.act_dim = int(np.prod(self.env.action_space.shape))
         self.act_high = np.asarray(self.env.action_space.high, dtype=np.float32)
@@ -157,6 +164,61 @@ class TaskEnv:
 
 
 StepListener = Callable[[tuple], None]
+
+
+class DRLStudent(Student):
+    """The plumbing SAC and PPO set up alike, so each algorithm's file holds only the algorithm.
+
+    A subclass calls ``_set_up`` first in its constructor and implements
+    ``_deterministic_action``; evaluation, the per-step channel and tensors come from here.
+    """
+
+    capabilities: ClassVar[frozenset[str]] = DRL_CAPABILITIES
+
+    def _set_up(
+        self,
+        env_id: str,
+        env_kwargs: dict[str, Any],
+        rng: np.random.Generator,
+        *,
+        max_episode_steps: int,
+        hidden: Sequence[int],
+        device: str | None,
+        threads: int,
+    ) -> None:
+        self.device = pick_device(device)
+        limit_threads(threads)
+        self.env = TaskEnv(env_id, dict(env_kwargs), max_episode_steps)
+        self.test_env = TaskEnv(env_id, dict(env_kwargs), max_episode_steps)
+        self.rng = rng
+        self.generator = torch_generator(rng, self.device)
+        self.hidden = tuple(int(h) for h in hidden)
+        self.step_listener: StepListener | None = None
+        self.updates = 0
+
+    def _tensor(self, array: np.ndarray) -> torch.Tensor:
+        return torch.from_numpy(array).to(self.device)
+
+    @abstractmethod
+    def _deterministic_action(self, obs: np.ndarray) -> np.ndarray:
+        """The action in [-1, 1] the trained policy plays on a raw observation, no learning."""
+
+    def set_step_listener(self, listener: StepListener | None) -> None:
+        self.step_listener = listener
+
+    def evaluate(self, tasks: np.ndarray, seeds: np.ndarray) -> np.ndarray:
+        returns = np.empty(len(tasks))
+        for i, (task, seed) in enumerate(zip(tasks, seeds, strict=True)):
+            obs, total = self.test_env.reset(task, int(seed)), 0.0
+            while True:
+                obs, reward, terminated, truncated = self.test_env.step(
+                    self._deterministic_action(obs)
+                )
+                total += reward
+                if terminated or truncated:
+                    break
+            returns[i] = total
+        return returns
 
 
 def check_finite(loss: torch.Tensor, student: str, what: str, updates: int) -> None:

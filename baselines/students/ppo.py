@@ -29,7 +29,6 @@ import numpy as np
 import torch
 from teachbench.baselines.students import _drl
 from teachbench.baselines.teachers._torch_nets import load_optimizer_state, optimizer_state
-from teachbench.harness import Student
 from teachbench.harness.outcome import Episode
 from teachbench.harness.space import TaskSpace
 from torch import nn
@@ -83,10 +82,9 @@ class ActorCritic(nn.Module):
         )
 
 
-class PPO(Student):
+class PPO(_drl.DRLStudent):
     """TeachMyAgent's PPO (OpenAI Baselines PPO2 + VecNormalize) as a teachbench Student."""
 
-    capabilities: ClassVar[frozenset[str]] = _drl.DRL_CAPABILITIES
     name: ClassVar[str] = "ppo"
 
     def __init__(
@@ -97,6 +95,7 @@ class PPO(Student):
         rng: np.random.Generator,
         *,
         mastery_threshold: float,
+        max_episode_steps: int,
         hidden: tuple[int, ...] = (400, 300),
         n_steps: int = 20_000,
         n_minibatches: int = 20,
@@ -114,18 +113,11 @@ class PPO(Student):
             raise ValueError(
                 f"ppo: n_steps {n_steps} must be a multiple of n_minibatches {n_minibatches}"
             )
-        self.device = _drl.pick_device(device)
-        _drl.limit_threads(threads)
-        self.env = _drl.TaskEnv(env_id, dict(env_kwargs))
-        self.test_env = _drl.TaskEnv(env_id, dict(env_kwargs))
-        self.rng = rng
-        self.generator = _drl.torch_generator(rng, self.device)
-        self.hidden = tuple(int(h) for h in hidden)
+        self._set_up(env_id, env_kwargs, rng, max_episode_steps=max_episode_steps, hidden=hidden,
+                     device=device, threads=threads)  # fmt: skip
         self.n_steps, self.n_minibatches, self.n_epochs = n_steps, n_minibatches, n_epochs
         self.lr, self.clip_range, self.gamma, self.gae_lambda = lr, clip_range, gamma, gae_lambda
         self.vf_coef, self.max_grad_norm = vf_coef, max_grad_norm
-        self.step_listener: _drl.StepListener | None = None
-        self.updates = 0
         self._build()
 
     def _build(self) -> None:
@@ -164,9 +156,6 @@ class PPO(Student):
         return math.sqrt(float(self.ret_rms.var) + NORM_EPSILON)
 
     # --- acting ----------------------------------------------------------------------------
-
-    def _tensor(self, array: np.ndarray) -> torch.Tensor:
-        return torch.from_numpy(array).to(self.device)
 
     def _policy(self, nobs: np.ndarray) -> tuple[np.ndarray, float, float]:
         """A sampled action, its log-probability and the value, for one normalised observation."""
@@ -236,9 +225,6 @@ class PPO(Student):
 
     # --- the Student contract --------------------------------------------------------------
 
-    def set_step_listener(self, listener: _drl.StepListener | None) -> None:
-        self.step_listener = listener
-
     def run_episode(self, task: np.ndarray, seed: int) -> Episode:
         raw = self.env.reset(task, seed)
         nobs = self._normalise(raw, learn=True)
@@ -273,18 +259,8 @@ class PPO(Student):
         with torch.inference_mode():
             return float(self.net(self._tensor(nobs[None]))[1][0])
 
-    def evaluate(self, tasks: np.ndarray, seeds: np.ndarray) -> np.ndarray:
-        returns = np.empty(len(tasks))
-        for i, (task, seed) in enumerate(zip(tasks, seeds, strict=True)):
-            raw, total = self.test_env.reset(task, int(seed)), 0.0
-            while True:
-                action = np.clip(self._mean_action(self._normalise(raw, learn=False)), -1.0, 1.0)
-                raw, reward, terminated, truncated = self.test_env.step(action)
-                total += reward
-                if terminated or truncated:
-                    break
-            returns[i] = total
-        return returns
+    def _deterministic_action(self, obs: np.ndarray) -> np.ndarray:
+        return np.clip(self._mean_action(self._normalise(obs, learn=False)), -1.0, 1.0)
 
     def value_estimate(self, task: np.ndarray) -> float:
         """V(s0) in return units (the value head predicts normalised returns)."""

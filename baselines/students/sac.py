@@ -31,7 +31,6 @@ import torch
 from teachbench.baselines.students import _drl
 from teachbench.baselines.students._replay import ReplayBuffer
 from teachbench.baselines.teachers._torch_nets import load_optimizer_state, optimizer_state
-from teachbench.harness import Student
 from teachbench.harness.outcome import Episode
 from teachbench.harness.space import TaskSpace
 from torch import nn
@@ -81,10 +80,9 @@ class SquashedGaussianPolicy(nn.Module):
         return torch.tanh(mu + noise * log_std.exp())
 
 
-class SAC(Student):
+class SAC(_drl.DRLStudent):
     """TeachMyAgent's SAC (SpinningUp 0.1.1) as a teachbench Student."""
 
-    capabilities: ClassVar[frozenset[str]] = _drl.DRL_CAPABILITIES
     name: ClassVar[str] = "sac"
     #: What a checkpoint holds besides the buffer and counters (attribute names).
     nets: ClassVar[tuple[str, ...]] = ("pi", "q1", "q2", "v", "v_targ")
@@ -98,6 +96,7 @@ class SAC(Student):
         rng: np.random.Generator,
         *,
         mastery_threshold: float,
+        max_episode_steps: int,
         hidden: tuple[int, ...] = (400, 300),
         lr: float = 1e-3,
         alpha: float = 0.005,
@@ -110,21 +109,14 @@ class SAC(Student):
         device: str | None = None,
         threads: int = 1,
     ):
-        self.device = _drl.pick_device(device)
-        _drl.limit_threads(threads)
-        self.env = _drl.TaskEnv(env_id, dict(env_kwargs))
-        self.test_env = _drl.TaskEnv(env_id, dict(env_kwargs))
-        self.rng = rng
-        self.generator = _drl.torch_generator(rng, self.device)
-        self.hidden = tuple(int(h) for h in hidden)
+        self._set_up(env_id, env_kwargs, rng, max_episode_steps=max_episode_steps, hidden=hidden,
+                     device=device, threads=threads)  # fmt: skip
         self.lr, self.alpha, self.gamma, self.polyak = lr, alpha, gamma, polyak
         self.batch_size, self.start_steps, self.train_freq = batch_size, start_steps, train_freq
         self.buffer = ReplayBuffer(self.env.obs_dim, self.env.act_dim, replay_size)
-        self.step_listener: _drl.StepListener | None = None
         #: Env steps played so far; like TeachMyAgent's ``t`` it survives ``reset()``, so the
         #: uniform-random warm-up happens once per run.
         self.total_steps = 0
-        self.updates = 0
         self._build()
 
     # --- networks -------------------------------------------------------------------------
@@ -153,9 +145,6 @@ class SAC(Student):
         self.value_params = [*self.q1.parameters(), *self.q2.parameters(), *self.v.parameters()]
         self.pi_opt = torch.optim.Adam(self.pi_params, lr=self.lr, fused=True)
         self.value_opt = torch.optim.Adam(self.value_params, lr=self.lr, fused=True)
-
-    def _tensor(self, array: np.ndarray) -> torch.Tensor:
-        return torch.from_numpy(array).to(self.device)
 
     def _action(self, obs: np.ndarray, deterministic: bool) -> np.ndarray:
         with torch.inference_mode():
@@ -208,9 +197,6 @@ class SAC(Student):
 
     # --- the Student contract ------------------------------------------------------------------
 
-    def set_step_listener(self, listener: _drl.StepListener | None) -> None:
-        self.step_listener = listener
-
     def run_episode(self, task: np.ndarray, seed: int) -> Episode:
         obs = self.env.reset(task, seed)
         initial_value = self._value(obs)
@@ -243,17 +229,8 @@ class SAC(Student):
         for _ in range(math.ceil(length / self.train_freq)):
             self.update()
 
-    def evaluate(self, tasks: np.ndarray, seeds: np.ndarray) -> np.ndarray:
-        returns = np.empty(len(tasks))
-        for i, (task, seed) in enumerate(zip(tasks, seeds, strict=True)):
-            obs, total = self.test_env.reset(task, int(seed)), 0.0
-            while True:
-                obs, reward, terminated, truncated = self.test_env.step(self._action(obs, True))
-                total += reward
-                if terminated or truncated:
-                    break
-            returns[i] = total
-        return returns
+    def _deterministic_action(self, obs: np.ndarray) -> np.ndarray:
+        return self._action(obs, True)
 
     def value_estimate(self, task: np.ndarray) -> float:
         return self._value(self.test_env.reset(task, _drl.VALUE_SEED))

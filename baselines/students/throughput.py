@@ -15,20 +15,22 @@ import argparse
 import os
 import platform
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import torch
 from teachbench.baselines.students.ppo import PPO
 from teachbench.baselines.students.sac import SAC
+from teachbench.harness.challenge import Challenge
 from teachbench.harness.cost import ANY, Rate, update_rates
-from teachbench.harness.space import TaskSpace
+from teachbench.harness.runspec import resolve_suite
+from teachbench.harness.vocabulary import Tier
 
 RUN_STEPS = 20_000_000
-#: ``module:id`` makes gymnasium import the environments (baselines never import tasks).
-PARKOUR_ENV = "teachbench.tasks.envs:teachbench/Parkour-v0"
-#: The students ignore the space (it is the challenge's business); any 8-D box will do.
-PARKOUR_SPACE = TaskSpace([f"parameter_{i}" for i in range(8)], [-1.0] * 8, [10.0] * 8)
+#: The suite whose full-tier Parkour challenges are measured (found through the registry:
+#: baselines never import tasks).
+SUITE = "teachmyagent"
 #: A Parkour task of the "medium" training box: hilly ground, some water, a few creepers.
 TASKS = {
     "old_classic_bipedal": [-0.15, 0.8, 0.1, 0.0, 0.25, 0.0, 5.0, 10.0],
@@ -47,16 +49,25 @@ def training_rate(learner, task: np.ndarray, steps: int) -> float:
     return done / (time.perf_counter() - start)
 
 
+def parkour_challenge(body: str) -> Challenge:
+    """The full tier's Parkour challenge of ``body``: the environment, episode cap and
+    threshold a real run gives its student."""
+    for challenge in resolve_suite(SUITE).challenges(Tier.FULL):
+        if challenge.name.startswith("parkour") and challenge.env_kwargs.get("body") == body:
+            return challenge
+    raise KeyError(f"suite {SUITE!r} has no full-tier Parkour challenge for body {body!r}")
+
+
 def measure(body: str, algorithm: str, steps: int, ppo_rollout: int) -> float:
     task = np.array(TASKS[body])
+    challenge = parkour_challenge(body)
     rng = np.random.default_rng(0)
     if algorithm == "sac":
-        learner = SAC(PARKOUR_ENV, PARKOUR_SPACE, {"body": body}, rng, mastery_threshold=230.0,
-                      start_steps=300)  # fmt: skip
+        learner = replace(challenge, student_kwargs={"start_steps": 300}).make_student(SAC, rng)
         training_rate(learner, task, 500)  # past the warm-up, with a buffer to sample from
     else:
-        learner = PPO(PARKOUR_ENV, PARKOUR_SPACE, {"body": body}, rng, mastery_threshold=230.0,
-                      n_steps=ppo_rollout, n_minibatches=20)  # fmt: skip
+        kwargs = {"n_steps": ppo_rollout, "n_minibatches": 20}
+        learner = replace(challenge, student_kwargs=kwargs).make_student(PPO, rng)
         steps = max(steps, 2 * ppo_rollout)
     return training_rate(learner, task, steps)
 

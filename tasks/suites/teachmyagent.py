@@ -17,6 +17,7 @@ from teachbench.harness.mapping import SelectDimensions, ShuffledCells
 from teachbench.harness.vocabulary import body_slug
 from teachbench.tasks.envs import evaluation_sets
 from teachbench.tasks.envs.constants import (
+    MAX_EPISODE_STEPS,
     PARKOUR_REWARD_RANGE,
     STUMP_REWARD_RANGE,
     SUCCESS_RETURN,
@@ -71,6 +72,7 @@ def _stump_challenge(
         budget_steps=BUDGET,
         eval_every_steps=EVAL_EVERY,
         mastery_threshold=SUCCESS_RETURN,
+        max_episode_steps=MAX_EPISODE_STEPS,
         reward_range=STUMP_REWARD_RANGE,
         initial_distribution=easy_tasks(space),
         **overrides,
@@ -205,6 +207,7 @@ def drl_challenges(tier: str) -> tuple[Challenge, ...]:
                 budget_steps=budget,
                 eval_every_steps=eval_every,
                 mastery_threshold=SUCCESS_RETURN,
+                max_episode_steps=MAX_EPISODE_STEPS,
                 reward_range=PARKOUR_REWARD_RANGE,
                 levels=(Level.LOW,),
                 seeds=tuple(seeds)[:n_seeds],

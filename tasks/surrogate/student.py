@@ -46,6 +46,7 @@ class SurrogateStudent(Student):
         rng: np.random.Generator,
         *,
         mastery_threshold: float,
+        max_episode_steps: int,
         body: str = "old_classic_bipedal",
         learner: str = "sac",
     ):
@@ -60,6 +61,7 @@ class SurrogateStudent(Student):
         #: Skill above which a task's (noiseless) return passes the challenge's threshold.
         self.mastered_skill = (mastery_threshold - RETURN_AT_ZERO_SKILL) / RETURN_SPAN
         self.rng = rng
+        self.max_episode_steps = max_episode_steps
         learner_profile = LEARNERS[learner]
         self._learning_rate = learner_profile.learning_rate
         self._unlock_level = learner_profile.unlock_level
@@ -123,7 +125,8 @@ class SurrogateStudent(Student):
         expected = RETURN_AT_ZERO_SKILL + RETURN_SPAN * skill
         episodic_return = expected + RETURN_NOISE_SD * self.rng.standard_normal()
         jitter = int(self.rng.integers(-LENGTH_JITTER, LENGTH_JITTER + 1))
-        length = LENGTH_AT_ZERO_SKILL + int(LENGTH_SPAN * skill) + jitter
+        length = min(LENGTH_AT_ZERO_SKILL + int(LENGTH_SPAN * skill) + jitter,
+                     self.max_episode_steps)  # fmt: skip
         self.steps_total += length
         self.visited[i, j] = True
         if not self.feasible[i, j]:

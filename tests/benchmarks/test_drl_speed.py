@@ -31,6 +31,7 @@ import torch
 from teachbench.baselines.students.ppo import PPO
 from teachbench.baselines.students.sac import SAC
 from teachbench.baselines.students.throughput import training_rate
+from teachbench.tasks.envs.constants import MAX_EPISODE_STEPS, SUCCESS_RETURN
 from teachbench.tasks.suites.teachmyagent import stump_space
 
 sb3 = pytest.importorskip("stable_baselines3", reason="needs the bench extra (stable-baselines3)")
@@ -47,7 +48,8 @@ TARGET_VS_SB3, TARGET_MATMUL = 1.2, 0.6
 
 def _ours(cls, **kwargs):
     return cls(ENV, stump_space(), {"body": BODY}, np.random.default_rng(0),
-               mastery_threshold=230.0, **kwargs)  # fmt: skip
+               mastery_threshold=SUCCESS_RETURN, max_episode_steps=MAX_EPISODE_STEPS,
+               **kwargs)  # fmt: skip
 
 
 class _Task(gym.Wrapper):

@@ -21,11 +21,10 @@ from teachbench.tasks.envs.stump_tracks import StumpTracks
 from teachbench.tasks.suites.teachmyagent import STUMP_ENV, drl_challenges
 
 TINY_BUDGET, TINY_EVAL_EVERY, NAN_STEP = 600, 200, 25
-#: Stump Tracks with episodes capped at this many steps: a walker acting at random may stand
-#: still for the whole 2000-step time-out, and a run must be several episodes (with their
-#: updates) so that its checkpoints fall mid-run.
+#: Episodes capped at this many steps (the challenge's cap, which the students honour): a
+#: walker acting at random may stand still for the whole 2000-step time-out, and a run must be
+#: several episodes (with their updates) so that its checkpoints fall mid-run.
 TINY_EPISODE_STEPS = 150
-SHORT_STUMP_ENV = "teachbench-test/ShortStumpTracks-v0"
 #: SAC acts uniformly at random all along (its warm-up).
 TINY_STUDENT_KWARGS = {
     "sac": {"start_steps": 10_000},
@@ -46,14 +45,12 @@ class NaNStumpTracks(StumpTracks):
 
 if NAN_ENV not in gym.registry:
     gym.register(id=NAN_ENV, entry_point=NaNStumpTracks, max_episode_steps=2000)
-if SHORT_STUMP_ENV not in gym.registry:
-    gym.register(id=SHORT_STUMP_ENV, entry_point=StumpTracks, max_episode_steps=TINY_EPISODE_STEPS)
 
 
 def _tiny(challenge, **changes):
     student_kwargs = {**TINY_STUDENT_KWARGS[challenge.student], **changes.pop("student_kwargs", {})}
     if challenge.env_id == STUMP_ENV:
-        changes = {"env_id": SHORT_STUMP_ENV, "max_episode_steps": TINY_EPISODE_STEPS, **changes}
+        changes = {"max_episode_steps": TINY_EPISODE_STEPS, **changes}
     return replace(
         challenge,
         budget_steps=TINY_BUDGET,

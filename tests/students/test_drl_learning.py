@@ -15,6 +15,8 @@ from teachbench.harness.space import TaskSpace
 pytestmark = pytest.mark.slow
 
 NO_TASK = TaskSpace(["unused"], [0.0], [1.0])
+#: Pendulum-v1's own time limit.
+PENDULUM_EPISODE_STEPS = 200
 TEST_SEEDS = np.arange(100, 110)
 #: Measured (seed 0): the deterministic policy's mean return on the 10 test seeds was -1829
 #: after 4k steps (warm-up), -1197 after 12k and -948 after 16k steps.
@@ -41,13 +43,15 @@ def _trained_score(learner, steps: int) -> float:
 
 def test_sac_with_teachmyagents_configuration_learns_pendulum() -> None:
     """TeachMyAgent's SAC unchanged (10k random steps, batch 1000, updates at episode end)."""
-    learner = SAC("Pendulum-v1", NO_TASK, {}, np.random.default_rng(0), mastery_threshold=0.0)
+    learner = SAC("Pendulum-v1", NO_TASK, {}, np.random.default_rng(0), mastery_threshold=0.0,
+                  max_episode_steps=PENDULUM_EPISODE_STEPS)  # fmt: skip
     score = _trained_score(learner, PENDULUM_SAC_STEPS)
     assert score > PENDULUM_SAC_THRESHOLD
 
 
 def test_ppo_with_teachmyagents_configuration_learns_pendulum() -> None:
     """TeachMyAgent's PPO unchanged (20k-step rollouts, 20 minibatches, 5 epochs, VecNormalize)."""
-    learner = PPO("Pendulum-v1", NO_TASK, {}, np.random.default_rng(0), mastery_threshold=0.0)
+    learner = PPO("Pendulum-v1", NO_TASK, {}, np.random.default_rng(0), mastery_threshold=0.0,
+                  max_episode_steps=PENDULUM_EPISODE_STEPS)  # fmt: skip
     score = _trained_score(learner, PENDULUM_PPO_STEPS)
     assert score > PENDULUM_PPO_THRESHOLD

@@ -16,6 +16,7 @@ from drl_testkit import NAN_ENV, NAN_STEP
 from teachbench.baselines.students._drl import BadEnvironmentError, DivergedError, pick_device
 from teachbench.harness import registry
 from teachbench.harness.storage import load_state, save_state
+from teachbench.tasks.envs.constants import SUCCESS_RETURN
 from teachbench.tasks.suites.teachmyagent import stump_space
 
 STUMPS = "teachbench/StumpTracks-v0"
@@ -27,11 +28,14 @@ TINY = {
 }
 
 
-def student(name: str, seed: int = 5, env_id: str = STUMPS, **kwargs):
+def student(name: str, seed: int = 5, env_id: str = STUMPS, max_episode_steps=None, **kwargs):
+    """A tiny student; its episode cap is the environment's registered one unless given."""
     cls = registry.resolve(registry.STUDENTS, name).obj
     env_kwargs = {"body": "old_classic_bipedal"} if env_id != "Pendulum-v1" else {}
+    cap = max_episode_steps or gym.spec(env_id).max_episode_steps
     return cls(env_id, stump_space(), env_kwargs, np.random.default_rng(seed),
-               mastery_threshold=230.0, **{**TINY[name], **kwargs})  # fmt: skip
+               mastery_threshold=SUCCESS_RETURN, max_episode_steps=cap,
+               **{**TINY[name], **kwargs})  # fmt: skip
 
 
 def assert_same(a, b) -> None:
@@ -120,6 +124,15 @@ def test_the_sac_buffer_treats_a_time_out_as_not_terminal_and_a_fall_as_terminal
     done = walker.buffer.done[: walker.buffer.size]
     assert max(lengths) < 2000
     assert np.flatnonzero(done).tolist() == list(np.cumsum(lengths) - 1)
+
+
+@pytest.mark.parametrize("name", ["sac", "sac-modern", "ppo"])
+def test_the_challenges_episode_cap_replaces_the_environments_time_limit(name: str) -> None:
+    """Pendulum registers 200 steps and never terminates: every episode is cut at the cap."""
+    learner = student(name, env_id="Pendulum-v1", max_episode_steps=37)
+    assert [e.length for e in play(learner, EASY, range(2))] == [37, 37]
+    if name == "sac":  # a time-out, not a terminal state
+        assert learner.buffer.size == 74 and not learner.buffer.done[:74].any()
 
 
 def test_the_buffer_checkpoint_keeps_one_next_observation_per_episode_end() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from teachbench.tasks.envs.constants import MAX_EPISODE_STEPS
 from teachbench.tasks.envs.constants import SUCCESS_RETURN as MASTERY_RETURN
 from teachbench.tasks.suites.teachmyagent import stump_space, stump_test_set
 from teachbench.tasks.surrogate.landscape import stump_tracks
@@ -16,7 +17,8 @@ GRID = stump_test_set().tasks
 def make(body: str = "old_classic_bipedal", learner: str = "sac", seed: int = 0, high: float = 9.0):
     space = stump_space(-3.0, high)
     return SurrogateStudent("surrogate/stump-tracks", space, {}, np.random.default_rng(seed),
-                            mastery_threshold=MASTERY_RETURN, body=body, learner=learner)  # fmt: skip
+                            mastery_threshold=MASTERY_RETURN, max_episode_steps=MAX_EPISODE_STEPS,
+                            body=body, learner=learner)  # fmt: skip
 
 
 def hammer(student: SurrogateStudent, episodes: int, seed: int = 1) -> None:
@@ -80,7 +82,8 @@ def test_reset_forgets_and_state_dict_round_trips() -> None:
 def test_task_outside_the_landscape_is_refused() -> None:
     with pytest.raises(ValueError, match="does not fit"):
         SurrogateStudent("surrogate/stump-tracks", stump_space(0, 12), {},
-                         np.random.default_rng(0), mastery_threshold=MASTERY_RETURN)  # fmt: skip
+                         np.random.default_rng(0), mastery_threshold=MASTERY_RETURN,
+                         max_episode_steps=MAX_EPISODE_STEPS)  # fmt: skip
     with pytest.raises(ValueError, match="no surrogate landscape"):
         SurrogateStudent("surrogate/nope", stump_space(), {}, np.random.default_rng(0),
-                         mastery_threshold=MASTERY_RETURN)  # fmt: skip
+                         mastery_threshold=MASTERY_RETURN, max_episode_steps=MAX_EPISODE_STEPS)  # fmt: skip
