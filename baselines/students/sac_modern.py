@@ -54,7 +54,8 @@ class ModernSAC(SAC):
         self.initial_alpha, self.update_after = initial_alpha, update_after
         super().__init__(
             env_id, env_space, env_kwargs, rng, mastery_threshold=mastery_threshold,
-            max_episode_steps=max_episode_steps, hidden=hidden, lr=lr, gamma=gamma, polyak=polyak, batch_size=batch_size,
+            max_episode_steps=max_episode_steps, hidden=hidden, lr=lr, gamma=gamma,
+            polyak=polyak, batch_size=batch_size,
             replay_size=replay_size, start_steps=start_steps, train_freq=1,
             device=device, threads=threads,
         )  # fmt: skip
